@@ -1,0 +1,39 @@
+// Package monitor runs probes on schedule, keeps bounded history, computes
+// window statistics, runs the health state machine and failover policy,
+// records events, publishes immutable Snapshots and accepts Commands.
+package monitor
+
+import (
+	"context"
+	"net/http"
+
+	"switchboard/config"
+	"switchboard/probes"
+)
+
+// ProbeFunc asks one provider once. The default is probes.Probe with the
+// monitor's HTTP client.
+type ProbeFunc func(ctx context.Context, p config.Provider) probes.Result
+
+// StatusFunc reads one provider's official status page.
+type StatusFunc func(ctx context.Context, p config.Provider) probes.StatusWord
+
+// Options are the monitor's injectable parts; zero values take defaults.
+type Options struct {
+	Clock     Clock        // default RealClock
+	Client    *http.Client // default: a client with sane transport timeouts
+	Probe     ProbeFunc    // default probes.Probe(ctx, Client, p)
+	Status    StatusFunc   // default probes.StatusPage(ctx, Client, p)
+	Demo      bool         // shown as a DEMO badge
+	MaxEvents int          // default 200
+}
+
+// The Monitor's public methods (implemented in monitor.go):
+//
+//	func New(cfg *config.Config, opts Options) *Monitor
+//	func (m *Monitor) Run(ctx context.Context) error          // blocks; every goroutine ended on return
+//	func (m *Monitor) Snapshot() *Snapshot                     // latest, never nil after New
+//	func (m *Monitor) Subscribe() (<-chan *Snapshot, func())   // latest-wins, buffer 1; call the func to unsubscribe
+//	func (m *Monitor) Send(cmd Command) error                  // validated at once (unknown provider → error), applied asynchronously
+//	func (m *Monitor) Report(r probes.Result)                  // passive health from the gateway; never blocks
+//	func (m *Monitor) RecordRequest(rec RequestRecord)         // gateway traffic counters; never blocks

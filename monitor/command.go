@@ -1,0 +1,44 @@
+package monitor
+
+import "time"
+
+// Command is an operator (or gateway) instruction to the monitor. The TUI,
+// the gateway and the API all send the same Commands.
+type Command interface{ command() }
+
+// ForceFailover drains the active backend for the policy's drain period and
+// moves to the next routable one.
+type ForceFailover struct{}
+
+// Pin keeps Provider active whatever the policy says, for For (0 = until Auto).
+type Pin struct {
+	Provider string
+	For      time.Duration
+}
+
+// Auto clears pins and drains and hands the choice back to the policy; with
+// failback: manual it is also how the operator fails back.
+type Auto struct{}
+
+// SetEnabled enables or disables a provider.
+type SetEnabled struct {
+	Provider string
+	Enabled  bool
+}
+
+// ProbeNow probes Provider at once ("" = all providers).
+type ProbeNow struct{ Provider string }
+
+func (ForceFailover) command() {}
+func (Pin) command()           {}
+func (Auto) command()          {}
+func (SetEnabled) command()    {}
+func (ProbeNow) command()      {}
+
+// RequestRecord is one finished gateway request, reported for the dashboard.
+type RequestRecord struct {
+	At       time.Time
+	Backend  string // who finally served (or failed) it
+	Attempts int
+	OK       bool // false when the client saw an error
+}

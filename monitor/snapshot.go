@@ -1,0 +1,179 @@
+package monitor
+
+import (
+	"time"
+
+	"switchboard/probes"
+)
+
+// State is a provider's health state.
+type State string
+
+// Health states, see ../shared/design.md.
+const (
+	StateUnknown       State = "unknown"
+	StateUp            State = "up"
+	StateDegraded      State = "degraded"
+	StateDown          State = "down"
+	StateRateLimited   State = "rate-limited"
+	StateMisconfigured State = "misconfigured"
+	StateDisabled      State = "disabled"
+)
+
+// Routable reports whether traffic may be sent to a provider in this state.
+// Unknown counts as routable so a fresh start can serve before the first probe.
+func (s State) Routable() bool {
+	return s == StateUp || s == StateDegraded || s == StateUnknown
+}
+
+// Mode says who is choosing the active backend.
+type Mode string
+
+// Modes shown in the dashboard header.
+const (
+	ModeAuto   Mode = "AUTO"
+	ModePinned Mode = "PINNED"
+	ModeForced Mode = "FORCED" // a force failover drain is in effect
+	ModePanic  Mode = "PANIC"  // nothing routable; least-bad stays active
+)
+
+// Actor says who caused an event.
+type Actor string
+
+// Actors of events.
+const (
+	ActorPolicy   Actor = "policy"
+	ActorOperator Actor = "operator"
+	ActorGateway  Actor = "gateway"
+)
+
+// EventKind separates provider state changes from active-backend changes.
+type EventKind string
+
+// Event kinds.
+const (
+	EventState    EventKind = "state"    // a provider changed health state
+	EventActive   EventKind = "active"   // the active backend changed
+	EventOperator EventKind = "operator" // an operator command was applied
+)
+
+// Event is one line of the event log.
+type Event struct {
+	At       time.Time
+	Kind     EventKind
+	Provider string // the provider concerned (for EventActive: the new active)
+	From, To string // states, or backend names for EventActive ("" = none)
+	Cause    string // e.g. "3× timeout", "pinned by operator", "recovered, hold-down 30s passed"
+	Actor    Actor
+}
+
+// Sample is one point of a latency sparkline.
+type Sample struct {
+	At      time.Time
+	Latency time.Duration
+	Class   probes.Class // failures are drawn distinctly, never as zero latency
+}
+
+// Stats are window statistics of a provider's probes.
+type Stats struct {
+	Samples         int
+	Failures        int
+	ErrorRate       float64 // 0..1
+	Availability    float64 // 0..1
+	P50, P95, P99   time.Duration
+	ConsecutiveOK   int
+	ConsecutiveFail int
+	ByClass         map[probes.Class]int
+	LastError       string
+	LastErrorAt     time.Time
+}
+
+// ProviderSnapshot is one provider at one instant.
+type ProviderSnapshot struct {
+	Name     string
+	Kind     string
+	Priority int // 0 = most preferred (config order)
+	Enabled  bool
+	State    State
+	Since    time.Time // when State was entered
+	Cause    string    // why State was entered
+	Last     probes.Result
+	HasLast  bool
+	Stats    Stats
+	Samples  []Sample // oldest first, bounded
+	Official *probes.StatusWord
+
+	RateLimitedUntil time.Time
+	DrainedUntil     time.Time // force failover drain
+	HolddownUntil    time.Time // failback hold-down after an ejection
+	Interval         time.Duration
+	Timeout          time.Duration // current (adaptive) probe timeout
+	Traffic          BackendTraffic
+}
+
+// BackendTraffic counts gateway requests served by one backend in the window.
+type BackendTraffic struct {
+	Served   int
+	Failures int
+}
+
+// Traffic summarises the gateway over the window.
+type Traffic struct {
+	Enabled       bool
+	Listen        string
+	Requests      int
+	Errors        int // client-visible errors
+	Retries       int // attempts beyond the first
+	RatePerSecond float64
+}
+
+// Snapshot is an immutable view of every provider at one instant.
+// Consumers must not modify it.
+type Snapshot struct {
+	Seq         uint64
+	At          time.Time
+	Providers   []ProviderSnapshot // priority order
+	Active      string             // "" when no provider is configured/enabled
+	ActiveSince time.Time
+	ActiveCause string
+	Mode        Mode
+	Pinned      string
+	PinnedUntil time.Time // zero: until cleared
+	Next        string    // next backend in line, "" if none
+	Events      []Event   // newest last, bounded
+	Traffic     Traffic
+	Demo        bool
+}
+
+// Provider returns the named provider's snapshot.
+func (s *Snapshot) Provider(name string) (*ProviderSnapshot, bool) {
+	for i := range s.Providers {
+		if s.Providers[i].Name == name {
+			return &s.Providers[i], true
+		}
+	}
+	return nil, false
+}
+
+// Route is the order in which the gateway tries backends: the active one
+// first, then every other routable, enabled, undrained provider in priority
+// order. In PANIC it holds the active (least-bad) backend alone.
+func (s *Snapshot) Route() []string {
+	out := make([]string, 0, len(s.Providers))
+	if s.Active != "" {
+		out = append(out, s.Active)
+	}
+	if s.Mode == ModePanic {
+		return out
+	}
+	for _, p := range s.Providers {
+		if p.Name == s.Active || !p.Enabled || !p.State.Routable() {
+			continue
+		}
+		if !p.DrainedUntil.IsZero() && p.DrainedUntil.After(s.At) {
+			continue
+		}
+		out = append(out, p.Name)
+	}
+	return out
+}

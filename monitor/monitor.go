@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -9,42 +10,166 @@ import (
 	"switchboard/probes"
 )
 
-// Monitor is the single source of truth about providers and routing.
+// ErrNotRunning is returned by Send when Run is not active.
+var ErrNotRunning = errors.New("monitor is not running")
+
+// Monitor is the single source of truth about providers and routing. Probe
+// goroutines feed one decider goroutine, which alone owns the state and
+// publishes immutable Snapshots.
 type Monitor struct {
-	cfg  *config.Config
-	opts Options
-	snap atomic.Pointer[Snapshot]
-	mu   sync.Mutex
-	subs map[chan *Snapshot]struct{}
+	cfg   *config.Config
+	opts  Options
+	clock Clock
+	core  *core // owned by the decider goroutine once Run starts
+
+	snap    atomic.Pointer[Snapshot]
+	seq     uint64
+	mu      sync.Mutex // guards subs
+	subs    map[chan *Snapshot]struct{}
+	running atomic.Bool
+	done    chan struct{} // closed when Run returns
+
+	results chan probeDone
+	passive chan probes.Result
+	records chan RequestRecord
+	cmds    chan cmdRequest
+	status  chan statusDone
+	scheds  map[string]*sched
+	dropped atomic.Uint64 // passive reports dropped because the decider was busy
 }
 
-// New builds a monitor for cfg; call Run to start probing.
+type cmdRequest struct {
+	cmd   Command
+	reply chan error
+}
+
+type statusDone struct {
+	provider string
+	word     probes.StatusWord
+}
+
+// New builds a monitor for cfg (defaults must already be applied); call Run
+// to start probing. The first Snapshot is available at once.
 func New(cfg *config.Config, opts Options) *Monitor {
-	m := &Monitor{cfg: cfg, opts: opts, subs: map[chan *Snapshot]struct{}{}}
-	m.snap.Store(&Snapshot{Mode: ModeAuto, Demo: opts.Demo})
+	opts = withDefaults(opts)
+	m := &Monitor{cfg: cfg, opts: opts, clock: opts.Clock, subs: map[chan *Snapshot]struct{}{},
+		done:    make(chan struct{}),
+		results: make(chan probeDone, len(cfg.Providers)+1),
+		passive: make(chan probes.Result, 1024),
+		records: make(chan RequestRecord, 4096),
+		cmds:    make(chan cmdRequest),
+		status:  make(chan statusDone, len(cfg.Providers)+1),
+		scheds:  map[string]*sched{},
+	}
+	m.core = newCore(cfg, m.clock.Now(), opts.MaxEvents, opts.Demo)
+	for _, p := range m.core.provs {
+		m.scheds[p.cfg.Name] = newSched(m.core.timeoutFor(p, m.clock.Now()))
+	}
+	m.publish()
 	return m
 }
 
-// Run probes until ctx is done.
-func (m *Monitor) Run(ctx context.Context) error { <-ctx.Done(); return nil }
+// Run probes every provider and applies results and commands until ctx is
+// done. Every goroutine it started has ended when it returns.
+func (m *Monitor) Run(ctx context.Context) error {
+	if !m.running.CompareAndSwap(false, true) {
+		return errors.New("monitor: Run called twice")
+	}
+	defer close(m.done)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, p := range m.cfg.Providers {
+		wg.Go(func() { m.prober(ctx, p, m.scheds[p.Name]) })
+		if p.StatusPage != "" {
+			wg.Go(func() { m.statusPoller(ctx, p) })
+		}
+	}
+	m.decider(ctx)
+	cancel()
+	wg.Wait()
+	return nil
+}
 
-// Snapshot returns the latest snapshot.
+// Snapshot returns the latest snapshot; it is never nil.
 func (m *Monitor) Snapshot() *Snapshot { return m.snap.Load() }
 
-// Subscribe returns a channel of snapshots and a function to unsubscribe.
+// Subscribe returns a channel that always holds the newest snapshot (a slow
+// reader skips intermediate ones and never stalls probing) and a function
+// that unsubscribes and closes the channel.
 func (m *Monitor) Subscribe() (<-chan *Snapshot, func()) {
 	ch := make(chan *Snapshot, 1)
+	ch <- m.snap.Load()
 	m.mu.Lock()
 	m.subs[ch] = struct{}{}
 	m.mu.Unlock()
-	return ch, func() { m.mu.Lock(); delete(m.subs, ch); m.mu.Unlock() }
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			m.mu.Lock()
+			delete(m.subs, ch)
+			close(ch)
+			m.mu.Unlock()
+		})
+	}
 }
 
-// Send validates and queues a command.
-func (m *Monitor) Send(cmd Command) error { return nil }
+// Send applies an operator command and returns once the decider has
+// accepted or refused it (unknown provider, nowhere to fail over to, ...).
+func (m *Monitor) Send(cmd Command) error {
+	if !m.running.Load() {
+		return ErrNotRunning
+	}
+	req := cmdRequest{cmd: cmd, reply: make(chan error, 1)}
+	select {
+	case m.cmds <- req:
+	case <-m.done:
+		return ErrNotRunning
+	}
+	select {
+	case err := <-req.reply:
+		return err
+	case <-m.done:
+		return ErrNotRunning
+	}
+}
 
-// Report feeds a passive result from real traffic.
-func (m *Monitor) Report(r probes.Result) {}
+// Report feeds a result seen on real gateway traffic (passive health). It
+// never blocks: when the decider is saturated the report is dropped.
+func (m *Monitor) Report(r probes.Result) {
+	r.Source = probes.SourcePassive
+	select {
+	case m.passive <- r:
+	default:
+		m.dropped.Add(1)
+	}
+}
 
-// RecordRequest counts one finished gateway request.
-func (m *Monitor) RecordRequest(rec RequestRecord) {}
+// RecordRequest counts one finished gateway request; it never blocks.
+func (m *Monitor) RecordRequest(rec RequestRecord) {
+	if rec.At.IsZero() {
+		rec.At = m.clock.Now()
+	}
+	select {
+	case m.records <- rec:
+	default:
+		m.dropped.Add(1)
+	}
+}
+
+// publish builds a snapshot and hands it to every subscriber, replacing any
+// snapshot the subscriber has not read yet.
+func (m *Monitor) publish() {
+	m.seq++
+	s := m.core.snapshot(m.clock.Now(), m.seq)
+	m.snap.Store(s)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for ch := range m.subs {
+		select {
+		case <-ch:
+		default:
+		}
+		ch <- s
+	}
+}

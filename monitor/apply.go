@@ -1,0 +1,142 @@
+package monitor
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNoAlternative is returned by a force failover with nowhere to go.
+var ErrNoAlternative = errors.New("force failover: no other routable backend")
+
+// validate checks a command against the current state without applying it,
+// so Send can answer the operator at once.
+func (c *core) validate(cmd Command, now time.Time) error {
+	switch cmd := cmd.(type) {
+	case ForceFailover:
+		for _, p := range c.provs {
+			if p.cfg.Name != c.active && p.routable(now) {
+				return nil
+			}
+		}
+		return ErrNoAlternative
+	case Pin:
+		p, err := c.known(cmd.Provider)
+		if err == nil && !p.enabled {
+			err = fmt.Errorf("pin %s: provider is disabled", cmd.Provider)
+		}
+		return err
+	case SetEnabled:
+		_, err := c.known(cmd.Provider)
+		return err
+	case ProbeNow:
+		if cmd.Provider == "" {
+			return nil
+		}
+		_, err := c.known(cmd.Provider)
+		return err
+	case Auto:
+		return nil
+	}
+	return fmt.Errorf("unknown command %T", cmd)
+}
+
+func (c *core) known(name string) (*provider, error) {
+	if p := c.byName[name]; p != nil {
+		return p, nil
+	}
+	return nil, fmt.Errorf("unknown provider %q", name)
+}
+
+// apply carries out an operator command; it returns the providers to probe
+// at once (nil for none).
+func (c *core) apply(cmd Command, now time.Time) []string {
+	if err := c.validate(cmd, now); err != nil {
+		c.event(Event{At: now, Kind: EventOperator, Cause: "ignored: " + err.Error(), Actor: ActorOperator})
+		return nil
+	}
+	switch cmd := cmd.(type) {
+	case ForceFailover:
+		c.forceFailover(now)
+	case Pin:
+		c.pin(cmd, now)
+	case Auto:
+		c.auto(now)
+	case SetEnabled:
+		return c.setEnabled(cmd, now)
+	case ProbeNow:
+		if cmd.Provider != "" {
+			return []string{cmd.Provider}
+		}
+		names := make([]string, 0, len(c.provs))
+		for _, p := range c.provs {
+			names = append(names, p.cfg.Name)
+		}
+		return names
+	}
+	return nil
+}
+
+func (c *core) forceFailover(now time.Time) {
+	from := c.active
+	if p := c.byName[from]; p != nil {
+		p.drainedUntil, p.dirty = now.Add(c.pol.DrainFor.D()), true
+	}
+	c.pinned, c.pinnedUntil = "", time.Time{}
+	c.event(Event{At: now, Kind: EventOperator, Provider: from, Cause: fmt.Sprintf("force failover: %s drained for %s", from, c.pol.DrainFor.D()), Actor: ActorOperator})
+	c.decide(now, ActorOperator, "forced failover from "+from)
+}
+
+func (c *core) pin(cmd Pin, now time.Time) {
+	c.pinned, c.pinnedUntil = cmd.Provider, time.Time{}
+	cause := "pinned by operator"
+	if cmd.For > 0 {
+		c.pinnedUntil = now.Add(cmd.For)
+		cause += " for " + cmd.For.String()
+	}
+	c.event(Event{At: now, Kind: EventOperator, Provider: cmd.Provider, Cause: cause, Actor: ActorOperator})
+	c.decide(now, ActorOperator, cause)
+}
+
+func (c *core) auto(now time.Time) {
+	c.pinned, c.pinnedUntil = "", time.Time{}
+	for _, p := range c.provs {
+		if !p.drainedUntil.IsZero() {
+			p.drainedUntil, p.dirty = time.Time{}, true
+		}
+	}
+	c.reselect = true
+	c.event(Event{At: now, Kind: EventOperator, Cause: "back to automatic routing", Actor: ActorOperator})
+	c.decide(now, ActorOperator, "")
+}
+
+func (c *core) setEnabled(cmd SetEnabled, now time.Time) []string {
+	p := c.byName[cmd.Provider]
+	if p.enabled == cmd.Enabled {
+		return nil
+	}
+	p.enabled, p.dirty = cmd.Enabled, true
+	word := "disabled"
+	if cmd.Enabled {
+		word = "enabled"
+	}
+	c.event(Event{At: now, Kind: EventOperator, Provider: p.cfg.Name, Cause: word + " by operator", Actor: ActorOperator})
+	var ch *stateChange
+	if cmd.Enabled {
+		p.consecOK, p.consecFail = 0, 0
+		ch = p.set(StateUnknown, now, "enabled by operator", true)
+	} else {
+		ch = p.set(StateDisabled, now, "disabled by operator", false)
+		if c.pinned == p.cfg.Name {
+			c.pinned, c.pinnedUntil = "", time.Time{}
+		}
+	}
+	if ch != nil {
+		c.event(Event{At: now, Kind: EventState, Provider: p.cfg.Name, From: string(ch.from), To: string(ch.to), Cause: ch.cause, Actor: ActorOperator})
+	}
+	c.decide(now, ActorOperator, "")
+	if cmd.Enabled {
+		return []string{p.cfg.Name}
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package monitor
+
+import (
+	"fmt"
+	"time"
+
+	"switchboard/config"
+)
+
+// choose returns the backend that should be active now and the mode. It is
+// pure: the caller records the change.
+func (c *core) choose(now time.Time) (string, Mode) {
+	if c.pinned != "" {
+		return c.pinned, ModePinned
+	}
+	mode := ModeAuto
+	if c.anyDrained(now) {
+		mode = ModeForced
+	}
+	var cands []*provider
+	for _, p := range c.provs {
+		if p.routable(now) {
+			cands = append(cands, p)
+		}
+	}
+	if len(cands) == 0 {
+		// A drained but healthy backend beats PANIC: the drain was a preference.
+		for _, p := range c.provs {
+			if p.enabled && p.state.Routable() && !p.officialDown {
+				return p.cfg.Name, mode
+			}
+		}
+		return c.leastBad(), ModePanic
+	}
+	cur := c.byName[c.active]
+	if cur != nil && cur.routable(now) {
+		for _, p := range cands {
+			if p == cur {
+				return cur.cfg.Name, mode
+			}
+			if c.mayFailBackTo(p, now) {
+				return p.cfg.Name, mode
+			}
+		}
+		return cur.cfg.Name, mode
+	}
+	for _, p := range cands {
+		if !p.inHolddown(now) {
+			return p.cfg.Name, mode
+		}
+	}
+	return cands[0].cfg.Name, mode
+}
+
+// mayFailBackTo says whether a higher-priority provider may take over from a
+// healthy active one: only after its hold-down, and only automatically unless
+// the operator asked (Auto) under failback: manual.
+func (c *core) mayFailBackTo(p *provider, now time.Time) bool {
+	if c.reselect {
+		return true
+	}
+	return c.pol.Failback != config.FailbackManual && !p.inHolddown(now)
+}
+
+func (c *core) anyDrained(now time.Time) bool {
+	for _, p := range c.provs {
+		if p.drained(now) {
+			return true
+		}
+	}
+	return false
+}
+
+// badness ranks non-routable states: the soonest to come back is least bad.
+var badness = map[State]int{
+	StateRateLimited: 0, StateDegraded: 1, StateUp: 1, StateUnknown: 2,
+	StateDown: 3, StateMisconfigured: 4,
+}
+
+// leastBad keeps something active when nothing is routable, preferring the
+// current active at equal badness so PANIC does not churn.
+func (c *core) leastBad() string {
+	var best *provider
+	for _, p := range c.provs {
+		if !p.enabled {
+			continue
+		}
+		if best == nil || badness[p.state] < badness[best.state] ||
+			(badness[p.state] == badness[best.state] && p.cfg.Name == c.active) {
+			best = p
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.cfg.Name
+}
+
+// decide re-evaluates the active backend and records the change, if any.
+func (c *core) decide(now time.Time, actor Actor, hint string) bool {
+	name, mode := c.choose(now)
+	c.reselect = false
+	changed := mode != c.mode
+	c.mode = mode
+	if name == c.active {
+		return changed
+	}
+	cause := c.explain(name, mode, now, hint)
+	c.event(Event{At: now, Kind: EventActive, Provider: name, From: c.active, To: name, Cause: cause, Actor: actor})
+	c.active, c.activeSince, c.activeCause = name, now, cause
+	return true
+}
+
+// explain says in a few words why the active backend changed.
+func (c *core) explain(name string, mode Mode, now time.Time, hint string) string {
+	if hint != "" {
+		return hint
+	}
+	old := c.byName[c.active]
+	switch {
+	case mode == ModePanic:
+		return "PANIC: nothing routable, least-bad stays active"
+	case old == nil:
+		return "highest-priority routable backend"
+	case !old.enabled:
+		return old.cfg.Name + " disabled by operator"
+	case old.officialDown:
+		return old.cfg.Name + " down: official status " + old.official.Component
+	case !old.state.Routable():
+		return fmt.Sprintf("%s %s: %s", old.cfg.Name, old.state, old.cause)
+	case old.drained(now):
+		return "forced failover"
+	case c.byName[name].priority < old.priority:
+		return "failback: " + name + " recovered"
+	}
+	return "policy"
+}

@@ -1,0 +1,204 @@
+package monitor
+
+import (
+	"fmt"
+	"time"
+
+	"switchboard/config"
+	"switchboard/probes"
+)
+
+// Thresholds of the design that are not configurable.
+const (
+	downErrorRate      = 0.5
+	downMinSamples     = 20
+	degradedMinSamples = 5
+	defaultRateLimit   = 5 * time.Second
+	// An ejected provider that stays up this many hold-down caps in a row is
+	// forgiven: its next ejection starts again at the base hold-down.
+	forgiveAfterCaps = 2
+)
+
+// provider is the monitor's private, mutable record of one backend. Only the
+// decider goroutine touches it.
+type provider struct {
+	cfg      config.Provider
+	priority int
+	enabled  bool
+
+	state State
+	since time.Time
+	cause string
+
+	hist            *ring
+	consecOK        int
+	consecFail      int
+	last            probes.Result
+	hasLast         bool
+	lastError       string
+	lastErrorAt     time.Time
+	routableSince   time.Time // samples before this do not count toward "down by error rate"
+	rateLimitedTill time.Time
+	drainedUntil    time.Time
+	ejections       int
+	holddownUntil   time.Time
+	official        *probes.StatusWord
+	officialDown    bool
+
+	dirty  bool // snapshot copy must be rebuilt
+	cached ProviderSnapshot
+}
+
+// stateChange describes one transition, for the event log.
+type stateChange struct {
+	from, to State
+	cause    string
+}
+
+// observe feeds one probe or passive result into the health state machine.
+func (p *provider) observe(r probes.Result, now time.Time, pol config.Policy, window time.Duration) *stateChange {
+	p.dirty = true
+	if r.Source != probes.SourcePassive {
+		p.last, p.hasLast = r, true
+		p.hist.add(Sample{At: now, Latency: r.Latency, Class: r.Class})
+	}
+	if !p.enabled {
+		return nil
+	}
+	if r.OK() {
+		return p.onSuccess(r, now, pol, window)
+	}
+	p.lastError, p.lastErrorAt = r.Err, now
+	if r.Err == "" {
+		p.lastError = string(r.Class)
+	}
+	return p.onFailure(r, now, pol)
+}
+
+func (p *provider) onSuccess(r probes.Result, now time.Time, pol config.Policy, window time.Duration) *stateChange {
+	p.consecFail = 0
+	if r.Source == probes.SourcePassive {
+		return nil // real traffic latency includes generation time: not a health signal for recovery
+	}
+	p.consecOK++
+	switch p.state {
+	case StateDown, StateMisconfigured:
+		if p.officialDown || p.consecOK < pol.RecoverAfter {
+			return nil
+		}
+		return p.recover(now, pol, fmt.Sprintf("recovered: %d× ok", p.consecOK))
+	case StateRateLimited:
+		if now.Before(p.rateLimitedTill) {
+			return nil
+		}
+		return p.set(StateUp, now, "rate limit over", true)
+	case StateUnknown:
+		return p.set(StateUp, now, "first probe ok", true)
+	}
+	return p.reassess(now, pol, window)
+}
+
+func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy) *stateChange {
+	if r.Source == probes.SourcePassive && (r.Class == probes.ClassAuth || r.Class == probes.ClassClientError) {
+		return nil // a client's bad request must not condemn the provider
+	}
+	p.consecOK = 0
+	p.consecFail++
+	switch r.Class {
+	case probes.ClassAuth:
+		return p.set(StateMisconfigured, now, short(fmt.Sprintf("auth %d: %s", r.Status, r.Err)), false)
+	case probes.ClassRateLimited:
+		wait := r.RetryAfter
+		if wait <= 0 {
+			wait = defaultRateLimit
+		}
+		p.rateLimitedTill = now.Add(wait)
+		return p.set(StateRateLimited, now, fmt.Sprintf("429, retry after %s", wait.Round(time.Second)), false)
+	}
+	if !p.state.Routable() && p.state != StateRateLimited {
+		return nil
+	}
+	if p.consecFail >= pol.FailAfter {
+		return p.set(StateDown, now, fmt.Sprintf("%d× %s", p.consecFail, r.Class), false)
+	}
+	if rate, n := p.hist.errorRate(p.routableSince); n >= downMinSamples && rate >= downErrorRate {
+		return p.set(StateDown, now, fmt.Sprintf("error rate %.0f%% over %d samples", rate*100, n), false)
+	}
+	return nil
+}
+
+// recover moves a down provider back up and starts its failback hold-down.
+func (p *provider) recover(now time.Time, pol config.Policy, cause string) *stateChange {
+	if p.ejections > 0 {
+		hold := pol.Holddown.D() << (p.ejections - 1)
+		if hold > pol.HolddownMax.D() || hold <= 0 {
+			hold = pol.HolddownMax.D()
+		}
+		p.holddownUntil = now.Add(hold)
+		cause += fmt.Sprintf(", hold-down %s", hold)
+	}
+	return p.set(StateUp, now, cause, true)
+}
+
+// reassess flips between up and degraded on window latency and error rate.
+func (p *provider) reassess(now time.Time, pol config.Policy, window time.Duration) *stateChange {
+	if p.state != StateUp && p.state != StateDegraded {
+		return nil
+	}
+	from := now.Add(-window)
+	if p.routableSince.After(from) {
+		from = p.routableSince
+	}
+	st := p.hist.windowStats(from)
+	ok := st.Samples - st.Failures
+	slow := ok >= degradedMinSamples && st.P95 > pol.DegradedLatency.D()
+	flaky := st.Samples >= degradedMinSamples && st.ErrorRate > pol.DegradedErrorRate
+	switch {
+	case (slow || flaky) && p.state == StateUp:
+		cause := fmt.Sprintf("p95 %s > %s", st.P95.Round(time.Millisecond), pol.DegradedLatency.D())
+		if !slow {
+			cause = fmt.Sprintf("error rate %.0f%% > %.0f%%", st.ErrorRate*100, pol.DegradedErrorRate*100)
+		}
+		return p.set(StateDegraded, now, cause, false)
+	case !slow && !flaky && p.state == StateDegraded:
+		return p.set(StateUp, now, "latency and error rate back to normal", false)
+	}
+	return nil
+}
+
+// set changes state; enteringRoutable restarts the error-rate count so an
+// old outage in the window cannot knock a recovered provider down again.
+func (p *provider) set(to State, now time.Time, cause string, enteringRoutable bool) *stateChange {
+	if p.state == to {
+		p.cause = cause
+		return nil
+	}
+	ch := &stateChange{from: p.state, to: to, cause: cause}
+	p.state, p.since, p.cause = to, now, cause
+	if enteringRoutable {
+		p.routableSince = now
+	}
+	if !to.Routable() {
+		p.consecOK = 0
+	}
+	p.dirty = true
+	return ch
+}
+
+// routable reports whether the policy may send traffic here now.
+func (p *provider) routable(now time.Time) bool {
+	return p.enabled && p.state.Routable() && !p.officialDown && !p.drained(now)
+}
+
+func (p *provider) drained(now time.Time) bool { return now.Before(p.drainedUntil) }
+
+func (p *provider) inHolddown(now time.Time) bool { return now.Before(p.holddownUntil) }
+
+// short trims an error text for a cause line.
+func short(s string) string {
+	const limit = 80
+	if r := []rune(s); len(r) > limit {
+		return string(r[:limit-1]) + "…"
+	}
+	return s
+}

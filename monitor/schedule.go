@@ -1,0 +1,214 @@
+package monitor
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+
+	"switchboard/config"
+	"switchboard/probes"
+)
+
+// sched is the hand-off between one prober goroutine and the decider.
+type sched struct {
+	timeout atomic.Int64       // next probe's timeout, set by the decider
+	next    chan time.Duration // decider → prober: wait this long before the next probe
+	kick    chan struct{}      // probe now (buffer 1: kicks coalesce)
+}
+
+func newSched(timeout time.Duration) *sched {
+	s := &sched{next: make(chan time.Duration, 1), kick: make(chan struct{}, 1)}
+	s.timeout.Store(int64(timeout))
+	return s
+}
+
+func (s *sched) poke() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+type probeDone struct {
+	result probes.Result
+	sched  *sched
+}
+
+// prober probes one provider forever, one probe at a time, waiting between
+// probes for as long as the decider says.
+func (m *Monitor) prober(ctx context.Context, p config.Provider, s *sched) {
+	for {
+		start := m.clock.Now()
+		pctx, cancel := m.clock.WithTimeout(ctx, time.Duration(s.timeout.Load()))
+		r := m.opts.Probe(pctx, p)
+		cancel()
+		if ctx.Err() != nil {
+			return // shutting down: a cancelled probe is not a provider failure
+		}
+		r.Provider, r.Source = p.Name, probes.SourceProbe
+		select {
+		case m.results <- probeDone{result: r, sched: s}:
+		case <-ctx.Done():
+			return
+		}
+		var wait time.Duration
+		select {
+		case wait = <-s.next:
+		case <-ctx.Done():
+			return
+		}
+		// Probes start at a fixed rate: a probe that timed out is followed
+		// at once when its timeout already used up the interval.
+		if !m.sleep(ctx, jitter(wait)-m.clock.Now().Sub(start), s.kick) {
+			return
+		}
+	}
+}
+
+// sleep waits d on the monitor's clock, or less when kicked; false means
+// the context ended.
+func (m *Monitor) sleep(ctx context.Context, d time.Duration, kick <-chan struct{}) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := m.clock.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C():
+		return true
+	case <-kick:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// jitter spreads probes ±10% so providers never fall into lockstep.
+func jitter(d time.Duration) time.Duration {
+	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
+}
+
+// statusPoller reads a provider's official status page slowly.
+func (m *Monitor) statusPoller(ctx context.Context, p config.Provider) {
+	for {
+		sctx, cancel := m.clock.WithTimeout(ctx, m.cfg.Timeout.D())
+		w := m.opts.Status(sctx, p)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		select {
+		case m.status <- statusDone{provider: p.Name, word: w}:
+		case <-ctx.Done():
+			return
+		}
+		if !m.sleep(ctx, jitter(m.cfg.StatusInterval.D()), nil) {
+			return
+		}
+	}
+}
+
+// decider is the one goroutine that owns the core: it applies results,
+// commands and deadlines in arrival order and publishes after each change.
+func (m *Monitor) decider(ctx context.Context) {
+	dl := deadlineTimer{clock: m.clock}
+	defer dl.stop()
+	var publishAt time.Time // traffic-only changes are published at most once a second
+	for {
+		now := m.clock.Now()
+		next := m.core.nextDeadline(now)
+		if !publishAt.IsZero() && (next.IsZero() || publishAt.Before(next)) {
+			next = publishAt
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case d := <-m.results:
+			m.core.observe(d.result, m.clock.Now())
+			d.sched.next <- m.reschedule(d.result.Provider)
+		case r := <-m.passive:
+			if m.core.observe(r, m.clock.Now()) {
+				m.kick(r.Provider)
+			}
+		case rec := <-m.records:
+			m.core.recordRequest(rec)
+			if publishAt.IsZero() {
+				publishAt = now.Add(time.Second)
+			}
+			continue
+		case req := <-m.cmds:
+			err := m.command(req.cmd)
+			m.publish() // before replying: Send's caller sees the effect at once
+			publishAt = time.Time{}
+			req.reply <- err
+			continue
+		case sd := <-m.status:
+			m.core.official(sd.provider, sd.word, m.clock.Now())
+		case <-dl.wait(next, now):
+			dl.stop() // fired: the next deadline needs a new timer
+			m.core.tick(m.clock.Now())
+			m.rescheduleAll()
+		}
+		publishAt = time.Time{}
+		m.publish()
+	}
+}
+
+func (m *Monitor) command(cmd Command) error {
+	now := m.clock.Now()
+	if err := m.core.validate(cmd, now); err != nil {
+		return err
+	}
+	for _, name := range m.core.apply(cmd, now) {
+		m.kick(name)
+	}
+	m.rescheduleAll()
+	return nil
+}
+
+func (m *Monitor) kick(name string) {
+	if s := m.scheds[name]; s != nil {
+		s.poke()
+	}
+}
+
+// reschedule stores the provider's next timeout and returns its interval.
+func (m *Monitor) reschedule(name string) time.Duration {
+	p, now := m.core.byName[name], m.clock.Now()
+	m.scheds[name].timeout.Store(int64(m.core.timeoutFor(p, now)))
+	return m.core.intervalFor(p, now)
+}
+
+func (m *Monitor) rescheduleAll() {
+	for name := range m.scheds {
+		m.reschedule(name)
+	}
+}
+
+// deadlineTimer keeps one clock timer armed for the core's next deadline,
+// re-arming only when the deadline moves.
+type deadlineTimer struct {
+	clock Clock
+	at    time.Time
+	t     Timer
+}
+
+func (d *deadlineTimer) wait(at, now time.Time) <-chan time.Time {
+	if at.IsZero() {
+		d.stop()
+		return nil
+	}
+	if d.t == nil || !at.Equal(d.at) {
+		d.stop()
+		d.at, d.t = at, d.clock.NewTimer(at.Sub(now))
+	}
+	return d.t.C()
+}
+
+func (d *deadlineTimer) stop() {
+	if d.t != nil {
+		d.t.Stop()
+		d.t = nil
+	}
+}

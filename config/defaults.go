@@ -1,0 +1,151 @@
+package config
+
+import (
+	"strings"
+	"time"
+)
+
+// Global and policy defaults (see ../shared/design.md).
+const (
+	DefaultInterval          = Duration(10 * time.Second)
+	DefaultSuspectInterval   = Duration(time.Second)
+	DefaultTimeout           = Duration(10 * time.Second)
+	DefaultWindow            = Duration(5 * time.Minute)
+	DefaultStatusInterval    = Duration(60 * time.Second)
+	DefaultFailAfter         = 3
+	DefaultRecoverAfter      = 2
+	DefaultDegradedLatency   = Duration(2 * time.Second)
+	DefaultDegradedErrorRate = 0.10
+	DefaultHolddown          = Duration(30 * time.Second)
+	DefaultHolddownMax       = Duration(5 * time.Minute)
+	DefaultDrainFor          = Duration(5 * time.Minute)
+)
+
+// Gateway defaults.
+const (
+	DefaultListen          = "127.0.0.1:8787"
+	DefaultMaxAttempts     = 3
+	DefaultMaxRequestBody  = ByteSize(10 << 20)
+	DefaultRetryBudget     = 0.2
+	DefaultUpstreamTimeout = Duration(120 * time.Second)
+)
+
+// DefaultBaseURL is the public endpoint used when a provider of a
+// well-known kind has no base_url; "" for kinds that must name their
+// endpoint (azure-openai, openai-compatible, http).
+func DefaultBaseURL(kind string) string {
+	switch kind {
+	case KindOpenAI:
+		return "https://api.openai.com/v1"
+	case KindAnthropic:
+		return "https://api.anthropic.com"
+	case KindGemini:
+		return "https://generativelanguage.googleapis.com"
+	case KindOllama:
+		return "http://localhost:11434"
+	}
+	return ""
+}
+
+// Default returns a Config with every global and policy default set, no
+// gateway and no providers (the demo fills those in).
+func Default() *Config {
+	c := &Config{}
+	c.ApplyDefaults()
+	return c
+}
+
+// DefaultGateway returns a gateway section with every default set, for
+// callers that turn the gateway on without a config section.
+func DefaultGateway() *Gateway {
+	g := &Gateway{}
+	g.applyDefaults()
+	return g
+}
+
+// ApplyDefaults fills every zero field with its default: globals, policy,
+// the gateway when present, and per provider the probe style, the base URL
+// of well-known kinds and the request of an http provider. Provider
+// interval and timeout stay zero, which means "use the global value".
+func (c *Config) ApplyDefaults() {
+	setDur(&c.Interval, DefaultInterval)
+	setDur(&c.SuspectInterval, DefaultSuspectInterval)
+	setDur(&c.Timeout, DefaultTimeout)
+	setDur(&c.Window, DefaultWindow)
+	setDur(&c.StatusInterval, DefaultStatusInterval)
+	c.Policy.applyDefaults()
+	if c.Gateway != nil {
+		c.Gateway.applyDefaults()
+	}
+	for i := range c.Providers {
+		c.Providers[i].applyDefaults()
+	}
+}
+
+func (p *Policy) applyDefaults() {
+	setInt(&p.FailAfter, DefaultFailAfter)
+	setInt(&p.RecoverAfter, DefaultRecoverAfter)
+	setDur(&p.DegradedLatency, DefaultDegradedLatency)
+	if p.DegradedErrorRate == 0 {
+		p.DegradedErrorRate = DefaultDegradedErrorRate
+	}
+	if p.Failback == "" {
+		p.Failback = FailbackAuto
+	}
+	setDur(&p.Holddown, DefaultHolddown)
+	setDur(&p.HolddownMax, DefaultHolddownMax)
+	setDur(&p.DrainFor, DefaultDrainFor)
+}
+
+func (g *Gateway) applyDefaults() {
+	if g.Listen == "" {
+		g.Listen = DefaultListen
+	}
+	setInt(&g.MaxAttempts, DefaultMaxAttempts)
+	if g.MaxRequestBody == 0 {
+		g.MaxRequestBody = DefaultMaxRequestBody
+	}
+	if g.RetryBudget == 0 {
+		g.RetryBudget = DefaultRetryBudget
+	}
+	setDur(&g.UpstreamTimeout, DefaultUpstreamTimeout)
+}
+
+func (p *Provider) applyDefaults() {
+	if p.Probe == "" {
+		p.Probe = ProbeModels
+	}
+	if p.BaseURL == "" {
+		p.BaseURL = DefaultBaseURL(p.Kind)
+	}
+	// Probes and the gateway append paths such as "/models"; a trailing
+	// slash (common in copied Azure endpoints) would double it.
+	p.BaseURL = strings.TrimRight(p.BaseURL, "/")
+	if p.Kind != KindHTTP {
+		return
+	}
+	if p.HTTP == nil {
+		p.HTTP = &HTTPProbe{}
+	}
+	if p.HTTP.Method == "" {
+		p.HTTP.Method = "GET"
+	}
+	if p.HTTP.URL == "" {
+		p.HTTP.URL = p.BaseURL
+	}
+	if p.HTTP.ExpectStatus == 0 {
+		p.HTTP.ExpectStatus = 200
+	}
+}
+
+func setDur(d *Duration, def Duration) {
+	if *d == 0 {
+		*d = def
+	}
+}
+
+func setInt(n *int, def int) {
+	if *n == 0 {
+		*n = def
+	}
+}

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestDefault(t *testing.T) {
+	c := Default()
+	want := &Config{
+		Interval: Duration(10 * time.Second), SuspectInterval: Duration(time.Second),
+		Timeout: Duration(10 * time.Second), Window: Duration(5 * time.Minute),
+		StatusInterval: Duration(60 * time.Second),
+		Policy: Policy{FailAfter: 3, RecoverAfter: 2, DegradedLatency: Duration(2 * time.Second),
+			DegradedErrorRate: 0.10, Failback: FailbackAuto, Holddown: Duration(30 * time.Second),
+			HolddownMax: Duration(5 * time.Minute), DrainFor: Duration(5 * time.Minute)},
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Default() =\n%+v\nwant\n%+v", c, want)
+	}
+	gw := DefaultGateway()
+	wantGW := &Gateway{Listen: "127.0.0.1:8787", MaxAttempts: 3, MaxRequestBody: 10 << 20,
+		RetryBudget: 0.2, UpstreamTimeout: Duration(120 * time.Second)}
+	if !reflect.DeepEqual(gw, wantGW) {
+		t.Errorf("DefaultGateway() = %+v, want %+v", gw, wantGW)
+	}
+}
+
+func TestApplyDefaultsKeepsSetValues(t *testing.T) {
+	c := &Config{Interval: Duration(time.Minute), Policy: Policy{FailAfter: 7, Failback: FailbackManual},
+		Gateway: &Gateway{Listen: "127.0.0.1:9000"}}
+	c.ApplyDefaults()
+	if c.Interval != Duration(time.Minute) || c.Policy.FailAfter != 7 || c.Policy.Failback != FailbackManual {
+		t.Errorf("set values overwritten: %+v", c)
+	}
+	if c.Timeout != DefaultTimeout || c.Policy.RecoverAfter != 2 {
+		t.Errorf("zero values not defaulted: timeout %s, recover_after %d", c.Timeout, c.Policy.RecoverAfter)
+	}
+	if c.Gateway.Listen != "127.0.0.1:9000" || c.Gateway.MaxAttempts != 3 || c.Gateway.MaxRequestBody != 10<<20 {
+		t.Errorf("gateway = %+v", c.Gateway)
+	}
+}
+
+func TestProviderDefaults(t *testing.T) {
+	src := `providers:
+  - {name: o, kind: openai, api_key: k}
+  - {name: a, kind: anthropic, api_key: k}
+  - {name: g, kind: gemini, api_key: k}
+  - {name: l, kind: ollama}
+  - {name: z, kind: azure-openai, api_key: k, base_url: "https://r.openai.azure.com/", deployment: d, api_version: "2024-10-21"}
+  - {name: h, kind: http, base_url: "https://health.example/ok"}
+  - {name: c, kind: openai-compatible, base_url: "http://gpu:8000/v1", probe: stream, model: m, interval: 2s}
+`
+	c, err := Parse("p.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantURL := []string{"https://api.openai.com/v1", "https://api.anthropic.com",
+		"https://generativelanguage.googleapis.com", "http://localhost:11434",
+		"https://r.openai.azure.com", "https://health.example/ok", "http://gpu:8000/v1"}
+	wantProbe := []string{"models", "models", "models", "models", "models", "models", "stream"}
+	for i, p := range c.Providers {
+		if p.BaseURL != wantURL[i] || p.Probe != wantProbe[i] {
+			t.Errorf("%s: base_url %q probe %q, want %q %q", p.Name, p.BaseURL, p.Probe, wantURL[i], wantProbe[i])
+		}
+		if !p.IsEnabled() || !p.UsesAdaptiveTimeout() {
+			t.Errorf("%s: enabled/adaptive default should be true", p.Name)
+		}
+	}
+	if c.Providers[6].Interval != Duration(2*time.Second) || c.Providers[0].Interval != 0 {
+		t.Errorf("provider interval: %s and %s (0 means global)", c.Providers[6].Interval, c.Providers[0].Interval)
+	}
+	h := c.Providers[5].HTTP
+	if h == nil || h.Method != "GET" || h.URL != "https://health.example/ok" || h.ExpectStatus != 200 {
+		t.Errorf("http defaults = %+v", h)
+	}
+	if c.Gateway != nil {
+		t.Errorf("gateway on without a gateway section: %+v", c.Gateway)
+	}
+	if c.Path != "p.yaml" {
+		t.Errorf("Path = %q", c.Path)
+	}
+}
+
+// TestGatewaySectionTurnsGatewayOn: an empty "gateway:" means on with
+// defaults, as the example's comment promises.
+func TestGatewaySectionTurnsGatewayOn(t *testing.T) {
+	c, err := Parse("g.yaml", []byte("gateway:\n"+okProvider), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.Gateway, DefaultGateway()) {
+		t.Errorf("gateway = %+v, want defaults", c.Gateway)
+	}
+	c, err = Parse("g.yaml", []byte("gateway:\n  listen: 0.0.0.0:8787\n  token: t\n"+okProvider), nil)
+	if err != nil {
+		t.Fatalf("public listen with a token: %v", err)
+	}
+	if c.Gateway.Listen != "0.0.0.0:8787" {
+		t.Errorf("listen = %q", c.Gateway.Listen)
+	}
+}

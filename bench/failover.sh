@@ -8,5 +8,5 @@
 # phase of the probe interval.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-trials=${TRIALS:-101}
+trials=${TRIALS:-1001}
 go test -run '^TestTimeToFailover$' -count=1 -v ./monitor -args -outage-trials="$trials" | grep -E 'outages=|^(ok|FAIL|---)'

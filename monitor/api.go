@@ -26,6 +26,7 @@ type Options struct {
 	Status    StatusFunc   // default probes.StatusPage(ctx, Client, p)
 	Demo      bool         // shown as a DEMO badge
 	MaxEvents int          // default 200
+	Seed      uint64       // seeds probe jitter; 0 picks a random seed
 }
 
 // The Monitor's public methods (implemented in monitor.go):

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"math/rand/v2"
 
 	"switchboard/config"
 	"switchboard/probes"
@@ -20,7 +21,12 @@ func withDefaults(o Options) Options {
 	}
 	if o.Status == nil {
 		client := o.Client
-		o.Status = func(ctx context.Context, p config.Provider) probes.StatusWord { return probes.StatusPage(ctx, client, p) }
+		o.Status = func(ctx context.Context, p config.Provider) probes.StatusWord {
+			return probes.StatusPage(ctx, client, p)
+		}
+	}
+	if o.Seed == 0 {
+		o.Seed = rand.Uint64()
 	}
 	if o.MaxEvents <= 0 {
 		o.MaxEvents = 200

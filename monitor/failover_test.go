@@ -3,7 +3,6 @@ package monitor_test
 import (
 	"context"
 	"flag"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"testing"
@@ -16,7 +15,7 @@ import (
 	"switchboard/monitor"
 )
 
-var outageTrials = flag.Int("outage-trials", 51, "outages simulated per failure mode in TestTimeToFailover")
+var outageTrials = flag.Int("outage-trials", 201, "outages simulated per failure mode in TestTimeToFailover")
 
 // TestTimeToFailover measures, at the default settings, the time from the
 // instant a real-shaped fake provider goes dark to the active backend
@@ -37,10 +36,12 @@ func TestTimeToFailover(t *testing.T) {
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
 			var took []time.Duration
-			for trial := range *outageTrials {
-				rng := rand.New(rand.NewPCG(uint64(trial), 42))
-				offset := time.Duration(rng.Int64N(int64(10 * time.Second)))
-				synctest.Test(t, func(t *testing.T) { took = append(took, measureOutage(t, offset, mode.fail)) })
+			n := *outageTrials
+			for trial := range n {
+				// Outages start at evenly spread phases of the 10 s interval,
+				// and each trial's jitter is seeded: the run is reproducible.
+				offset := time.Duration((float64(trial) + 0.5) / float64(n) * float64(10*time.Second))
+				synctest.Test(t, func(t *testing.T) { took = append(took, measureOutage(t, offset, uint64(trial+1), mode.fail)) })
 			}
 			slices.Sort(took)
 			p50, p90, worst := took[len(took)/2], took[len(took)*9/10], took[len(took)-1]
@@ -59,7 +60,7 @@ type outage struct {
 
 // measureOutage warms a two-provider monitor up for a minute, takes the
 // primary down offset later, and returns how long until the switch.
-func measureOutage(t *testing.T, offset time.Duration, fail func(*outage)) time.Duration {
+func measureOutage(t *testing.T, offset time.Duration, seed uint64, fail func(*outage)) time.Duration {
 	n := memnet.New()
 	primary := fakes.NewHandler(fakes.Options{Kind: config.KindOpenAI, APIKey: "sk-primary"})
 	backup := fakes.NewHandler(fakes.Options{Kind: config.KindOpenAI, APIKey: "sk-backup"})
@@ -74,7 +75,7 @@ func measureOutage(t *testing.T, offset time.Duration, fail func(*outage)) time.
 	cfg.ApplyDefaults()
 	client := n.Client(time.Minute)
 	defer client.CloseIdleConnections()
-	m := monitor.New(cfg, monitor.Options{Client: client})
+	m := monitor.New(cfg, monitor.Options{Client: client, Seed: seed})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- m.Run(ctx) }()

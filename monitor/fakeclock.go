@@ -17,7 +17,7 @@ type FakeClock struct {
 
 type fakeWaiter struct {
 	at     time.Time
-	ch     chan time.Time   // timers
+	ch     chan time.Time  // timers
 	cancel func(err error) // timeouts
 	done   bool
 }

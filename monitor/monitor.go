@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 
@@ -62,8 +63,11 @@ func New(cfg *config.Config, opts Options) *Monitor {
 		scheds:  map[string]*sched{},
 	}
 	m.core = newCore(cfg, m.clock.Now(), opts.MaxEvents, opts.Demo)
-	for _, p := range m.core.provs {
-		m.scheds[p.cfg.Name] = newSched(m.core.timeoutFor(p, m.clock.Now()))
+	for i, p := range m.core.provs {
+		// Each provider has its own jitter stream, so a seeded run does not
+		// depend on the order in which simultaneous results arrive.
+		rng := rand.New(rand.NewPCG(opts.Seed, uint64(i)))
+		m.scheds[p.cfg.Name] = newSched(m.core.timeoutFor(p, m.clock.Now()), rng)
 	}
 	m.publish()
 	return m

@@ -15,10 +15,11 @@ type sched struct {
 	timeout atomic.Int64       // next probe's timeout, set by the decider
 	next    chan time.Duration // decider → prober: wait this long before the next probe
 	kick    chan struct{}      // probe now (buffer 1: kicks coalesce)
+	rng     *rand.Rand         // jitter; used by the decider only
 }
 
-func newSched(timeout time.Duration) *sched {
-	s := &sched{next: make(chan time.Duration, 1), kick: make(chan struct{}, 1)}
+func newSched(timeout time.Duration, rng *rand.Rand) *sched {
+	s := &sched{next: make(chan time.Duration, 1), kick: make(chan struct{}, 1), rng: rng}
 	s.timeout.Store(int64(timeout))
 	return s
 }
@@ -60,7 +61,7 @@ func (m *Monitor) prober(ctx context.Context, p config.Provider, s *sched) {
 		}
 		// Probes start at a fixed rate: a probe that timed out is followed
 		// at once when its timeout already used up the interval.
-		if !m.sleep(ctx, jitter(wait)-m.clock.Now().Sub(start), s.kick) {
+		if !m.sleep(ctx, wait-m.clock.Now().Sub(start), s.kick) {
 			return
 		}
 	}
@@ -84,9 +85,10 @@ func (m *Monitor) sleep(ctx context.Context, d time.Duration, kick <-chan struct
 	}
 }
 
-// jitter spreads probes ±10% so providers never fall into lockstep.
-func jitter(d time.Duration) time.Duration {
-	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
+// jitter spreads probes ±10% so providers never fall into lockstep; rng
+// is the decider's own (Options.Seed makes a run reproducible).
+func jitter(rng *rand.Rand, d time.Duration) time.Duration {
+	return d + time.Duration((rng.Float64()*0.2-0.1)*float64(d))
 }
 
 // statusPoller reads a provider's official status page slowly.
@@ -103,7 +105,7 @@ func (m *Monitor) statusPoller(ctx context.Context, p config.Provider) {
 		case <-ctx.Done():
 			return
 		}
-		if !m.sleep(ctx, jitter(m.cfg.StatusInterval.D()), nil) {
+		if !m.sleep(ctx, m.cfg.StatusInterval.D(), nil) {
 			return
 		}
 	}
@@ -173,11 +175,12 @@ func (m *Monitor) kick(name string) {
 	}
 }
 
-// reschedule stores the provider's next timeout and returns its interval.
+// reschedule stores the provider's next timeout and returns its jittered
+// interval.
 func (m *Monitor) reschedule(name string) time.Duration {
 	p, now := m.core.byName[name], m.clock.Now()
 	m.scheds[name].timeout.Store(int64(m.core.timeoutFor(p, now)))
-	return m.core.intervalFor(p, now)
+	return jitter(m.scheds[name].rng, m.core.intervalFor(p, now))
 }
 
 func (m *Monitor) rescheduleAll() {

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"switchboard/config"
+	"switchboard/gateway"
+	"switchboard/model"
+	"switchboard/monitor"
+	"switchboard/probes"
+)
+
+// ExitInterrupted is the conventional status after SIGINT (128+2).
+const ExitInterrupted = 130
+
+// gatewayStartWait bounds how long the dashboard waits for the gateway to
+// be listening before it shows the screen, so a busy port is reported on a
+// plain terminal rather than hidden behind the full-screen dashboard.
+const gatewayStartWait = 3 * time.Second
+
+func runRoot(args []string, s stdio) int {
+	fs := newFlags("switchboard")
+	cfgPath := fs.String("config", "", "config `FILE` (default: $SWITCHBOARD_CONFIG, ./switchboard.yaml, ~/.config/switchboard/config.yaml)")
+	useDemo := fs.Bool("demo", false, "run the built-in demo with simulated providers, whatever config exists")
+	readonly := fs.Bool("readonly", false, "watch only: the keys that change routing are hidden and disabled")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if done, code := parse(fs, rootUsage, args, s); done {
+		return code
+	}
+	if *showVersion {
+		return printVersion(s)
+	}
+	env, code := setup(*cfgPath, *useDemo, true, s)
+	if env == nil {
+		return code
+	}
+	defer env.close()
+	return dashboard(env, model.Options{ReadOnly: *readonly, NoColor: noColor()}, s)
+}
+
+// dashboard runs the monitor, the gateway (when configured) and the screen
+// under one context; when the screen quits, everything is stopped and
+// waited for before returning.
+func dashboard(env *runEnv, opts model.Options, s stdio) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	mon := monitor.New(env.cfg, monitorOptions(env))
+	var wg sync.WaitGroup
+	var gwErr <-chan error
+	// stop ends every goroutine this function started before it returns.
+	stop := func() {
+		cancel()
+		wg.Wait()
+		if gwErr == nil {
+			return
+		}
+		if err := <-gwErr; err != nil {
+			fmt.Fprintf(s.err, "switchboard: gateway: %v\n", err)
+		}
+	}
+	defer stop()
+	wg.Go(func() { _ = mon.Run(ctx) })
+
+	if env.cfg.Gateway != nil {
+		errc, err := startGateway(ctx, env.cfg, mon, &wg)
+		if err != nil {
+			fmt.Fprintf(s.err, "switchboard: gateway: %v\n", err)
+			return ExitFail
+		}
+		gwErr = errc
+	}
+
+	p := tea.NewProgram(model.New(mon, opts), tea.WithContext(ctx), tea.WithInput(s.in), tea.WithOutput(s.out))
+	_, err := p.Run()
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, tea.ErrInterrupted):
+		return ExitInterrupted
+	}
+	fmt.Fprintf(s.err, "switchboard: dashboard: %v\n", err)
+	return ExitFail
+}
+
+// monitorOptions probes through the environment's client, which in demo
+// mode is the one that reaches the simulated providers.
+func monitorOptions(env *runEnv) monitor.Options {
+	c := env.client
+	return monitor.Options{
+		Client: c,
+		Probe:  func(ctx context.Context, p config.Provider) probes.Result { return probes.Probe(ctx, c, p) },
+		Status: func(ctx context.Context, p config.Provider) probes.StatusWord { return probes.StatusPage(ctx, c, p) },
+		Demo:   env.demo != nil,
+	}
+}
+
+// startGateway serves the gateway in a goroutine and returns once it is
+// listening (or failed to). The returned channel yields its final error
+// after ctx is done; a clean shutdown yields nil.
+func startGateway(ctx context.Context, cfg *config.Config, mon *monitor.Monitor, wg *sync.WaitGroup) (<-chan error, error) {
+	g, err := gateway.New(cfg, mon, gateway.Options{})
+	if err != nil {
+		return nil, err
+	}
+	errc := make(chan error, 1)
+	wg.Go(func() {
+		err := g.ListenAndServe(ctx)
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			err = nil
+		}
+		errc <- err
+	})
+	select {
+	case <-g.Ready():
+		return errc, nil
+	case err := <-errc:
+		if err == nil {
+			err = errors.New("stopped before listening")
+		}
+		return nil, err
+	case <-time.After(gatewayStartWait):
+		return errc, nil // slow to bind, not failed: the dashboard shows its traffic once it is up
+	}
+}

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const validConfig = `providers:
+  - name: primary
+    kind: openai
+    api_key: sk-test
+  - name: local
+    kind: ollama
+`
+
+func TestValidate(t *testing.T) {
+	dir := isolate(t)
+	good := writeFile(t, dir, "good.yaml", validConfig)
+	// Two problems at once: an unknown kind and a bad duration.
+	bad := writeFile(t, dir, "bad.yaml", "interval: soon\nproviders:\n  - name: x\n    kind: openia\n")
+
+	code, out, errs := run(t, "validate", "--config", good)
+	if code != ExitOK || out != "ok: 2 providers in "+good+"\n" || errs != "" {
+		t.Fatalf("good config: exit %d stdout %q stderr %q", code, out, errs)
+	}
+
+	code, out, errs = run(t, "validate", "--config", bad)
+	if code != ExitConfig || out != "" {
+		t.Fatalf("bad config: exit %d stdout %q, want 2 and no stdout", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	loc := regexp.MustCompile(`^` + regexp.QuoteMeta(bad) + `:(\d+):(\d+): \S`)
+	if len(lines) < 2 {
+		t.Fatalf("want every problem reported, got:\n%s", errs)
+	}
+	for _, l := range lines {
+		if !loc.MatchString(l) {
+			t.Errorf("line %q is not FILE:LINE:COL: message", l)
+		}
+	}
+	if !strings.HasPrefix(lines[0], bad+":1:") || !strings.Contains(errs, bad+":4:") {
+		t.Errorf("want problems on line 1 (interval) and line 4 (kind):\n%s", errs)
+	}
+}
+
+func TestValidateMissingFiles(t *testing.T) {
+	dir := isolate(t)
+	missing := filepath.Join(dir, "nope.yaml")
+	code, _, errs := run(t, "validate", "--config", missing)
+	if code != ExitConfig || !strings.Contains(errs, missing) || !strings.Contains(errs, "no such file") {
+		t.Fatalf("named missing file: exit %d stderr %q", code, errs)
+	}
+
+	// Nothing anywhere: validate has nothing to check, and says where it looked.
+	code, _, errs = run(t, "validate")
+	want := filepath.Join(dir, "xdg", "switchboard", "config.yaml")
+	if code != ExitConfig || !strings.Contains(errs, "./switchboard.yaml") || !strings.Contains(errs, want) {
+		t.Fatalf("no config: exit %d stderr %q, want 2 naming ./switchboard.yaml and %s", code, errs, want)
+	}
+}
+
+func TestValidateFollowsLookupOrder(t *testing.T) {
+	dir := isolate(t)
+	writeFile(t, dir, "switchboard.yaml", validConfig)
+	code, out, _ := run(t, "validate")
+	if code != ExitOK || !strings.Contains(out, "switchboard.yaml") {
+		t.Fatalf("./switchboard.yaml not found: exit %d stdout %q", code, out)
+	}
+	env := writeFile(t, dir, "env.yaml", "providers:\n  - name: only\n    kind: ollama\n")
+	t.Setenv("SWITCHBOARD_CONFIG", env)
+	if code, out, _ := run(t, "validate"); code != ExitOK || out != "ok: 1 provider in "+env+"\n" {
+		t.Fatalf("$SWITCHBOARD_CONFIG not preferred: exit %d stdout %q", code, out)
+	}
+}

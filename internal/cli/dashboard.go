@@ -75,7 +75,9 @@ func dashboard(env *runEnv, opts model.Options, s stdio) int {
 		gwErr = errc
 	}
 
-	p := tea.NewProgram(model.New(mon, opts), tea.WithContext(ctx), tea.WithInput(s.in), tea.WithOutput(s.out))
+	screen := model.New(mon, opts)
+	defer screen.Close() // unsubscribe even when the program ends by signal or context, not by q
+	p := tea.NewProgram(screen, tea.WithContext(ctx), tea.WithInput(s.in), tea.WithOutput(s.out))
 	_, err := p.Run()
 	switch {
 	case err == nil:

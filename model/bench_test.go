@@ -1,0 +1,26 @@
+package model
+
+import (
+	"strconv"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// BenchmarkView measures one full View() of the model at 160×50 (help bar
+// and detail pane included) for 10, 50 and 200 providers.
+func BenchmarkView(b *testing.B) {
+	for _, n := range []int{10, 50, 200} {
+		b.Run(strconv.Itoa(n)+"_providers", func(b *testing.B) {
+			m := New(newFake(fixture(n)), Options{Now: fixedNow})
+			defer m.Close()
+			next, _ := m.Update(tea.WindowSizeMsg{Width: 160, Height: 50})
+			m = next.(Model)
+			m.selected, m.detail = n/2, true
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
+	}
+}

@@ -1,0 +1,105 @@
+package model
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// requireGolden compares the ANSI-stripped text with
+// testdata/<test name>.golden (go test ./model/ -update rewrites them) and
+// checks no line is wider than w.
+func requireGolden(t *testing.T, out string, w int) {
+	t.Helper()
+	plain := ansi.Strip(out)
+	for i, line := range strings.Split(plain, "\n") {
+		if got := ansi.StringWidth(line); got > w {
+			t.Errorf("line %d is %d cells wide, more than %d: %q", i+1, got, w, line)
+		}
+	}
+	golden.RequireEqual(t, plain)
+}
+
+// sized is m after a resize.
+func sized(m Model, w, h int) Model {
+	next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return next.(Model)
+}
+
+func TestHelpGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		opts Options
+		keys []string
+		w    int
+	}{
+		{"short_160", Options{}, nil, 160},
+		{"short_100", Options{}, nil, 100},
+		{"short_60", Options{}, nil, 60},
+		{"full_100", Options{}, []string{"?"}, 100},
+		{"readonly_full_100", Options{ReadOnly: true}, []string{"?"}, 100},
+		{"prompt_100", Options{}, []string{"f"}, 100},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := sized(newModel(t, newFake(fixture(4)), c.opts), c.w, 30)
+			for _, k := range c.keys {
+				m, _ = pressKey(t, m, k)
+			}
+			requireGolden(t, m.state().Help, c.w)
+		})
+	}
+}
+
+func TestScreenGolden(t *testing.T) {
+	for _, w := range []int{60, 100, 160} {
+		t.Run("width_"+itoa(w), func(t *testing.T) {
+			m := sized(newModel(t, newFake(fixture(6)), Options{}), w, 36)
+			m, _ = pressKey(t, m, "j")
+			m, _ = pressKey(t, m, "enter")
+			requireGolden(t, m.View().Content, w)
+		})
+	}
+}
+
+func TestNoColorGolden(t *testing.T) {
+	m := sized(newModel(t, newFake(fixture(6)), Options{NoColor: true}), 100, 30)
+	m, _ = pressKey(t, m, "enter")
+	out := m.View().Content
+	if codes := colourCodes(out); len(codes) > 0 {
+		t.Fatalf("NO_COLOR screen holds colour sequences: %q", codes)
+	}
+	if colour := sized(newModel(t, newFake(fixture(6)), Options{}), 100, 30); len(colourCodes(colour.View().Content)) == 0 {
+		t.Fatal("the coloured screen has no colour either; this check would prove nothing")
+	}
+	requireGolden(t, out, 100)
+}
+
+func TestTooSmallGolden(t *testing.T) {
+	m := sized(newModel(t, newFake(fixture(6)), Options{}), 36, 8)
+	requireGolden(t, m.View().Content, 36)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
+// colourCodes lists the SGR sequences in out that set a colour.
+func colourCodes(out string) []string {
+	var found []string
+	for _, m := range sgr.FindAllStringSubmatch(out, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, _ := strconv.Atoi(p)
+			if n == 38 || n == 48 || (n >= 30 && n <= 37) || (n >= 40 && n <= 47) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
+				found = append(found, m[0])
+				break
+			}
+		}
+	}
+	return found
+}

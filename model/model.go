@@ -1,0 +1,136 @@
+// Package model is the dashboard's Bubble Tea model: it turns Snapshots,
+// keys and window sizes into UI state and monitor Commands, and hands the
+// state to package views to draw.
+package model
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"switchboard/monitor"
+	"switchboard/views"
+)
+
+// Backend is what the dashboard needs from the monitor; *monitor.Monitor
+// satisfies it.
+type Backend interface {
+	Snapshot() *monitor.Snapshot
+	Subscribe() (<-chan *monitor.Snapshot, func())
+	Send(monitor.Command) error
+}
+
+// The monitor is the backend in production.
+var _ Backend = (*monitor.Monitor)(nil)
+
+// Options configure the dashboard.
+type Options struct {
+	ReadOnly bool             // hide and disable the keys that change routing
+	NoColor  bool             // colourless styles (NO_COLOR)
+	Now      func() time.Time // clock for the header and ages; default time.Now
+}
+
+// Model is the dashboard. It is a value, as Bubble Tea expects; the parts
+// every copy must share live in a *session.
+type Model struct {
+	backend Backend
+	opts    Options
+	keys    keyMap
+	help    help.Model
+	styles  views.Styles
+	sess    *session
+
+	snap          *monitor.Snapshot
+	width, height int
+	selected      int
+	detail        bool
+	focus         views.Focus
+	logScroll     int
+	pending       *confirmation
+	status        string
+	statusErr     bool
+	tickTag       int64
+}
+
+// New builds the dashboard for b and subscribes to its Snapshots. Call
+// Close (or quit with q) to unsubscribe.
+func New(b Backend, opts Options) Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	m := Model{
+		backend: b,
+		opts:    opts,
+		keys:    newKeyMap(opts.ReadOnly),
+		help:    help.New(),
+		styles:  views.DefaultStyles(),
+		snap:    b.Snapshot(),
+	}
+	if opts.NoColor {
+		m.styles = views.PlainStyles()
+		m.help.Styles = help.Styles{}
+	}
+	if opts.ReadOnly {
+		m.status = "read-only: routing keys are off"
+	}
+	m.sess = newSession(b)
+	return m
+}
+
+// Init starts waiting for Snapshots and the clock tick.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.sess.waitSnapshot(), m.sess.tick(m.tickTag))
+}
+
+// Close unsubscribes from the backend and ends the model's waiting
+// commands. Quitting with q or ctrl+c does it too; main calls it after the
+// program returns in case the program was stopped from outside.
+func (m Model) Close() { m.sess.close() }
+
+// View draws the screen in the alternate screen buffer.
+func (m Model) View() tea.View {
+	v := tea.NewView("")
+	v.AltScreen = true
+	v.WindowTitle = "switchboard"
+	if m.snap != nil && m.snap.Active != "" {
+		v.WindowTitle = "switchboard · active: " + m.snap.Active
+	}
+	if m.width == 0 && m.height == 0 {
+		return v // no size yet: Bubble Tea sends one first thing
+	}
+	v.SetContent(views.Render(m.state(), m.width, m.height, m.styles))
+	return v
+}
+
+// state is the UI state handed to views.
+func (m Model) state() views.State {
+	st := views.State{
+		Snap: m.snap, Now: m.opts.Now(), Selected: m.selected, Detail: m.detail,
+		Focus: m.focus, LogScroll: m.logScroll, Status: m.status, StatusErr: m.statusErr,
+	}
+	if m.pending != nil {
+		st.Prompt = m.pending.question
+		st.Help = m.help.ShortHelpView(promptKeys{m.keys}.ShortHelp())
+	} else {
+		st.Help = m.helpView()
+	}
+	return st
+}
+
+// helpView is the full help, or the short help bar with its least needed
+// entries dropped until it fits the width (bubbles help would cut the end,
+// which holds "? more" and "q quit").
+func (m Model) helpView() string {
+	if m.help.ShowAll {
+		return m.help.FullHelpView(m.keys.FullHelp())
+	}
+	bindings := m.keys.ShortHelp()
+	unbounded := m.help
+	unbounded.SetWidth(0)
+	for len(bindings) > 2 && lipgloss.Width(unbounded.ShortHelpView(bindings)) > m.width {
+		bindings = bindings[1:]
+	}
+	return m.help.ShortHelpView(bindings)
+}

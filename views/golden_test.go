@@ -1,0 +1,126 @@
+package views
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"switchboard/monitor"
+)
+
+// requireGolden strips ANSI and compares with testdata/<test name>.golden
+// (go test ./views/ -update rewrites them). It also checks the geometry
+// every panel promises: no line wider than w.
+func requireGolden(t *testing.T, out string, w int) {
+	t.Helper()
+	plain := ansi.Strip(out)
+	for i, line := range strings.Split(plain, "\n") {
+		if got := ansi.StringWidth(line); got > w {
+			t.Errorf("line %d is %d cells wide, more than %d: %q", i+1, got, w, line)
+		}
+	}
+	golden.RequireEqual(t, plain)
+}
+
+func TestHeaderGolden(t *testing.T) {
+	pinned := baseState(7)
+	pinned.Snap.Mode, pinned.Snap.Pinned = monitor.ModePinned, "azure"
+	pinned.Snap.PinnedUntil = now.Add(25 * time.Minute)
+	pinned.Snap.ActiveCause = "pinned by operator"
+	panicked := baseState(7)
+	panicked.Snap.Mode, panicked.Snap.Next, panicked.Snap.Demo = monitor.ModePanic, "", false
+	panicked.Snap.Traffic.Enabled = false
+	cases := []struct {
+		name string
+		st   State
+		w    int
+	}{
+		{"auto_160", baseState(7), 160},
+		{"auto_60", baseState(7), 60},
+		{"auto_40", baseState(7), 40},
+		{"pinned_100", pinned, 100},
+		{"panic_100", panicked, 100},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			requireGolden(t, Header(c.st, c.w, DefaultStyles()), c.w)
+		})
+	}
+}
+
+func TestTableGolden(t *testing.T) {
+	for _, w := range []int{40, 60, 100, 160} {
+		t.Run(widthName(w), func(t *testing.T) {
+			requireGolden(t, Table(baseState(7), w, 8, DefaultStyles()), w)
+		})
+	}
+	t.Run("scrolled_100", func(t *testing.T) {
+		st := baseState(30)
+		st.Selected = 20
+		requireGolden(t, Table(st, 100, 8, DefaultStyles()), 100)
+	})
+}
+
+func TestDetailGolden(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		selected int
+		w        int
+	}{
+		{"openai_100", 0, 100},
+		{"azure_160", 1, 160},
+		{"mistral_60", 6, 60},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := baseState(7)
+			st.Selected = c.selected
+			requireGolden(t, Detail(st, c.w, DetailHeight, DefaultStyles()), c.w)
+		})
+	}
+}
+
+func TestEventsGolden(t *testing.T) {
+	t.Run("tail_100", func(t *testing.T) {
+		requireGolden(t, Events(baseState(7), 100, 6, DefaultStyles()), 100)
+	})
+	t.Run("scrolled_focused_60", func(t *testing.T) {
+		st := baseState(7)
+		st.Focus, st.LogScroll = FocusEvents, 2
+		requireGolden(t, Events(st, 60, 3, DefaultStyles()), 60)
+	})
+}
+
+func TestScreenGolden(t *testing.T) {
+	for _, w := range []int{60, 100, 160} {
+		t.Run(widthName(w), func(t *testing.T) {
+			st := baseState(7)
+			st.Detail = true
+			requireGolden(t, Render(st, w, 40, DefaultStyles()), w)
+		})
+	}
+	t.Run("prompt_100", func(t *testing.T) {
+		st := baseState(7)
+		st.Prompt = "fail over from azure to anthropic? y/n"
+		requireGolden(t, Render(st, 100, 24, DefaultStyles()), 100)
+	})
+	t.Run("min_40x10", func(t *testing.T) {
+		requireGolden(t, Render(baseState(7), 40, 10, DefaultStyles()), 40)
+	})
+}
+
+func TestTooSmallGolden(t *testing.T) {
+	requireGolden(t, Render(baseState(7), 30, 8, DefaultStyles()), 30)
+}
+
+func TestNoColorGolden(t *testing.T) {
+	st := baseState(7)
+	st.Detail = true
+	out := Render(st, 100, 40, PlainStyles())
+	assertNoColour(t, out)
+	requireGolden(t, out, 100)
+}
+
+func widthName(w int) string { return "width_" + itoa(w) }

@@ -1,0 +1,131 @@
+package views
+
+import (
+	"strings"
+	"time"
+
+	"switchboard/monitor"
+)
+
+// Header renders the top of the screen: the active backend (the one thing an
+// operator must read from across the room), the mode, the next backend in
+// line, the clock and the DEMO badge; then since when and why; then the
+// gateway line when the gateway is on.
+func Header(st State, w int, s Styles) string {
+	snap := st.Snap
+	if snap == nil {
+		return spread(s.Label.Render("waiting for the first snapshot…"), s.Clock.Render(fmtClock(st.Now)), w)
+	}
+	lines := []string{headerTop(st, w, s), headerWhy(st, w, s)}
+	if snap.Traffic.Enabled {
+		lines = append(lines, gatewayLine(snap.Traffic, w, s))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// headerTop is the first header line. When the width runs out the next
+// backend goes first, then the clock; the active name and mode stay.
+func headerTop(st State, w int, s Styles) string {
+	snap := st.Snap
+	active := s.Active.Render("ACTIVE: " + snap.Active)
+	if snap.Active == "" {
+		active = s.ModePanic.Render("NO ACTIVE BACKEND")
+	}
+	left := active + "  " + modeBadge(snap, s)
+	next := ""
+	if snap.Next != "" {
+		next = "  " + s.Label.Render("next:") + " " + snap.Next
+	}
+	clock := s.Clock.Render(fmtClock(st.Now))
+	demo := ""
+	if snap.Demo {
+		demo = s.Demo.Render("DEMO") + " "
+	}
+	candidates := [][2]string{
+		{left + next, demo + clock},
+		{left, demo + clock},
+		{left, strings.TrimSpace(demo)},
+		{left + " " + strings.TrimSpace(demo), ""},
+	}
+	for _, c := range candidates {
+		if fits(c[0], c[1], w) {
+			return spread(c[0], c[1], w)
+		}
+	}
+	return truncate(left, w)
+}
+
+// modeBadge names who chooses the active backend; PANIC is the loudest
+// style on screen and spelled so it reads without colour.
+func modeBadge(snap *monitor.Snapshot, s Styles) string {
+	switch snap.Mode {
+	case monitor.ModePinned:
+		return s.ModePinned.Render("PINNED")
+	case monitor.ModeForced:
+		return s.ModeForced.Render("FORCED")
+	case monitor.ModePanic:
+		return s.ModePanic.Render("!! PANIC !!")
+	case monitor.ModeAuto, "":
+		return s.ModeAuto.Render("AUTO")
+	default:
+		return s.ModeAuto.Render(string(snap.Mode))
+	}
+}
+
+// headerWhy says since when the active backend is active and why, plus
+// what the mode implies (pin deadline, panic meaning).
+func headerWhy(st State, w int, s Styles) string {
+	snap := st.Snap
+	var parts []string
+	if !snap.ActiveSince.IsZero() {
+		parts = append(parts, s.Label.Render("since")+" "+fmtClock(snap.ActiveSince)+
+			" ("+fmtSpan(st.Now.Sub(snap.ActiveSince))+")")
+	}
+	if snap.ActiveCause != "" {
+		parts = append(parts, firstLine(snap.ActiveCause))
+	}
+	switch snap.Mode {
+	case monitor.ModePinned:
+		if u := until(snap.PinnedUntil, st.Now); u != "" {
+			parts = append(parts, "pinned until "+u)
+		} else {
+			parts = append(parts, "pinned until auto (a)")
+		}
+	case monitor.ModePanic:
+		parts = append(parts, "nothing routable: least-bad backend stays active")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return truncate(strings.Join(parts, " · "), w)
+}
+
+// gatewayLine summarises real traffic through the embedded gateway.
+func gatewayLine(t monitor.Traffic, w int, s Styles) string {
+	errRate := none
+	if t.Requests > 0 {
+		errRate = fmtPercent(float64(t.Errors) / float64(t.Requests))
+	}
+	line := s.Label.Render("gateway") + " " + t.Listen +
+		" · " + strings.TrimSuffix(fmtRate(t.RatePerSecond), ".0") + " req/s" +
+		" · errors " + errRate +
+		" · retries " + itoa(t.Retries)
+	return truncate(line, w)
+}
+
+// fits reports whether left and right fit side by side in w cells.
+func fits(left, right string, w int) bool {
+	lw, rw := visibleWidth(left), visibleWidth(right)
+	if right == "" {
+		return lw <= w
+	}
+	return lw+1+rw <= w
+}
+
+// sinceLabel is used by panels that show a state's age.
+func sinceLabel(t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return "since " + fmtClock(t) + " (" + fmtSpan(now.Sub(t)) + ")"
+}

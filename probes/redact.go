@@ -1,0 +1,90 @@
+package probes
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"switchboard/config"
+)
+
+// Redact replaces each non-empty secret in s, and its URL-escaped forms,
+// with "REDACTED". Longer secrets go first, so a secret that contains
+// another is never left half shown.
+func Redact(s string, secrets ...string) string {
+	list := slices.Clone(secrets)
+	slices.SortFunc(list, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	for _, sec := range list {
+		if sec == "" {
+			continue
+		}
+		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
+			s = strings.ReplaceAll(s, form, "REDACTED")
+		}
+	}
+	return s
+}
+
+// maxErr is the longest Result.Err, in bytes.
+const maxErr = 120
+
+// short makes an error text one line of at most maxErr bytes, cut on a rune
+// boundary. Redact before calling it: a cut secret could no longer be found.
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= maxErr {
+		return s
+	}
+	const ellipsis = "…"
+	cut := maxErr - len(ellipsis)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ellipsis
+}
+
+// sensitive reports whether a header or query parameter name usually holds a credential.
+func sensitive(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"key", "token", "secret", "pass", "auth", "sig", "cookie", "session"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretsOf lists everything of p that must never be shown: the API key,
+// credential-looking headers and query values of an http probe, and URL passwords.
+func secretsOf(p config.Provider) []string {
+	out := []string{p.APIKey}
+	urls := []string{p.BaseURL, p.StatusPage}
+	if p.HTTP != nil {
+		urls = append(urls, p.HTTP.URL)
+		for k, v := range p.HTTP.Headers {
+			if sensitive(k) {
+				out = append(out, v)
+				if _, tok, ok := strings.Cut(v, " "); ok {
+					out = append(out, tok) // "Bearer X": X alone may be echoed
+				}
+			}
+		}
+	}
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil {
+			continue
+		}
+		if pw, ok := u.User.Password(); ok {
+			out = append(out, pw)
+		}
+		for k, vs := range u.Query() {
+			if sensitive(k) {
+				out = append(out, vs...)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,75 @@
+package probes
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"switchboard/config"
+)
+
+func TestRedact(t *testing.T) {
+	cases := []struct {
+		in      string
+		secrets []string
+		want    string
+	}{
+		{"key sk-123 bad", []string{"sk-123"}, "key REDACTED bad"},
+		{"url ?k=a%2Fb%2Bc and a/b+c", []string{"a/b+c"}, "url ?k=REDACTED and REDACTED"},
+		{"path /v1/a%20b", []string{"a b"}, "path /v1/REDACTED"},
+		{"both sk-123-ext", []string{"sk-123", "sk-123-ext"}, "both REDACTED"},
+		{"nothing to hide", []string{""}, "nothing to hide"},
+	}
+	for _, tc := range cases {
+		if got := Redact(tc.in, tc.secrets...); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestShortErr(t *testing.T) {
+	long := strings.Repeat("é", 200)
+	got := short("line one\n\tline two " + long)
+	if len(got) > maxErr || !utf8.ValidString(got) || !strings.HasPrefix(got, "line one line two é") || !strings.HasSuffix(got, "…") {
+		t.Fatalf("short: %d bytes %q", len(got), got)
+	}
+}
+
+// TestKeyNeverInErr: servers that echo the key (in a header, in a URL, in
+// their error body) must not put it on the screen.
+func TestKeyNeverInErr(t *testing.T) {
+	const key = "sk-live/SECRET+key=1"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		msg := strings.ReplaceAll(r.Header.Get("Authorization")+r.Header.Get("X-Token")+" at "+r.URL.String(), `"`, "'")
+		_, _ = w.Write([]byte(`{"error":{"message":"bad credentials: ` + msg + `"}}`))
+	}))
+	defer echo.Close()
+	escaped := url.QueryEscape(key)
+	cases := []config.Provider{
+		{Name: "openai", Kind: "openai", BaseURL: echo.URL, APIKey: key},
+		{Name: "http", Kind: "http", HTTP: &config.HTTPProbe{URL: echo.URL + "/health?api_key=" + escaped + "&x=" + url.PathEscape(key),
+			Headers: map[string]string{"X-Token": key}}},
+		{Name: "refused", Kind: "openai", BaseURL: "http://127.0.0.1:1/" + url.PathEscape(key), APIKey: key},
+		{Name: "dns", Kind: "openai", BaseURL: "http://u:" + escaped + "@provider.invalid", APIKey: "other"},
+	}
+	for _, p := range cases {
+		r := probe(t, p, 5*time.Second)
+		if r.OK() || r.Err == "" {
+			t.Fatalf("%s: want a failure, got %+v", p.Name, r)
+		}
+		for _, form := range []string{key, escaped, url.PathEscape(key), "SECRET"} {
+			if strings.Contains(r.Err, form) {
+				t.Fatalf("%s: Err shows the key: %q", p.Name, r.Err)
+			}
+		}
+		if p.Name == "openai" && !strings.Contains(r.Err, "bad credentials: Bearer REDACTED") {
+			t.Fatalf("redaction must keep the rest of the message: %q", r.Err)
+		}
+	}
+}

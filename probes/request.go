@@ -1,0 +1,238 @@
+package probes
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"switchboard/config"
+)
+
+// streamKind is the SSE dialect of a streamed probe.
+type streamKind int
+
+const (
+	noStream        streamKind = iota
+	openAIStream               // data: {chunk} … data: [DONE]
+	anthropicStream            // event: … data: {"type":…} … message_stop
+)
+
+// plan is one probe request and how to judge a 2xx answer to it.
+type plan struct {
+	method, url string
+	header      http.Header
+	body        []byte
+	stream      streamKind
+	check       func(body []byte) error // non-stream 2xx bodies
+}
+
+// chatRequest is the one-token chat every chat and stream probe sends.
+type chatRequest struct {
+	Model               string        `json:"model,omitempty"`
+	Messages            []chatMessage `json:"messages"`
+	MaxCompletionTokens int           `json:"max_completion_tokens,omitempty"`
+	MaxTokens           int           `json:"max_tokens,omitempty"`
+	Stream              bool          `json:"stream,omitempty"`
+}
+
+type chatMessage struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// tokens says which field limits the answer to one token.
+type tokens int
+
+const (
+	maxCompletionTokens tokens = iota // OpenAI's current name
+	maxTokens                         // the older name every compatible server knows
+)
+
+func chat(model string, limit tokens, stream bool) []byte {
+	req := chatRequest{Model: model, Messages: []chatMessage{{Role: "user", Content: "ping"}}, Stream: stream}
+	if limit == maxCompletionTokens {
+		req.MaxCompletionTokens = 1
+	} else {
+		req.MaxTokens = 1
+	}
+	b, _ := json.Marshal(req)
+	return b
+}
+
+// newPlan builds the request for p's kind and probe style.
+func newPlan(p config.Provider) (*plan, error) {
+	base := strings.TrimRight(p.BaseURL, "/")
+	if base == "" {
+		base = config.DefaultBaseURL(p.Kind)
+	}
+	style := p.Probe
+	if style == "" {
+		style = config.ProbeModels
+	}
+	switch p.Kind {
+	case config.KindOpenAI:
+		return openAIPlan(base, p, style, maxCompletionTokens), nil
+	case config.KindOpenAICompatible:
+		// vLLM, llama.cpp, LM Studio and older servers reject or ignore
+		// max_completion_tokens; all of them honour max_tokens.
+		return openAIPlan(base, p, style, maxTokens), nil
+	case config.KindAzureOpenAI:
+		return azurePlan(base, p, style), nil
+	case config.KindAnthropic:
+		return anthropicPlan(base, p, style), nil
+	case config.KindGemini:
+		return geminiPlan(base, p, style), nil
+	case config.KindOllama:
+		return ollamaPlan(base, p, style), nil
+	case config.KindHTTP:
+		return httpPlan(p)
+	}
+	return nil, fmt.Errorf("unknown provider kind %q", p.Kind)
+}
+
+func bearer(key string) http.Header {
+	h := http.Header{}
+	if key != "" {
+		h.Set("Authorization", "Bearer "+key)
+	}
+	return h
+}
+
+// chatPlan is a POST of a one-token chat to an OpenAI-shaped endpoint.
+func chatPlan(u string, h http.Header, model string, limit tokens, stream bool) *plan {
+	h.Set("Content-Type", "application/json")
+	pl := &plan{method: http.MethodPost, url: u, header: h, body: chat(model, limit, stream), check: checkChat}
+	if stream {
+		pl.stream, pl.check = openAIStream, nil
+	}
+	return pl
+}
+
+func openAIPlan(base string, p config.Provider, style string, limit tokens) *plan {
+	if style == config.ProbeModels {
+		return &plan{method: http.MethodGet, url: base + "/models", header: bearer(p.APIKey), check: checkDataList}
+	}
+	return chatPlan(base+"/chat/completions", bearer(p.APIKey), p.Model, limit, style == config.ProbeStream)
+}
+
+func azurePlan(base string, p config.Provider, style string) *plan {
+	h := http.Header{}
+	h.Set("api-key", p.APIKey)
+	if p.APIVersion == "v1" {
+		if style == config.ProbeModels {
+			return &plan{method: http.MethodGet, url: base + "/openai/v1/models", header: h, check: checkDataList}
+		}
+		model := p.Deployment
+		if model == "" {
+			model = p.Model
+		}
+		return chatPlan(base+"/openai/v1/chat/completions", h, model, maxCompletionTokens, style == config.ProbeStream)
+	}
+	version := "?api-version=" + url.QueryEscape(p.APIVersion)
+	if style == config.ProbeModels {
+		return &plan{method: http.MethodGet, url: base + "/openai/models" + version, header: h, check: checkDataList}
+	}
+	// api-versions before 2024-09-01 reject max_completion_tokens as unknown.
+	limit := maxCompletionTokens
+	if len(p.APIVersion) >= 10 && p.APIVersion[:10] < "2024-09-01" {
+		limit = maxTokens
+	}
+	u := base + "/openai/deployments/" + url.PathEscape(p.Deployment) + "/chat/completions" + version
+	return chatPlan(u, h, "", limit, style == config.ProbeStream)
+}
+
+func anthropicPlan(base string, p config.Provider, style string) *plan {
+	h := http.Header{}
+	h.Set("x-api-key", p.APIKey)
+	h.Set("anthropic-version", "2023-06-01")
+	if style == config.ProbeModels {
+		return &plan{method: http.MethodGet, url: base + "/v1/models?limit=1", header: h, check: checkDataList}
+	}
+	stream := style == config.ProbeStream
+	h.Set("Content-Type", "application/json")
+	pl := &plan{method: http.MethodPost, url: base + "/v1/messages", header: h,
+		body: chat(p.Model, maxTokens, stream), check: checkMessage}
+	if stream {
+		pl.stream, pl.check = anthropicStream, nil
+	}
+	return pl
+}
+
+func geminiPlan(base string, p config.Provider, style string) *plan {
+	if style == config.ProbeModels {
+		h := http.Header{}
+		h.Set("x-goog-api-key", p.APIKey) // a header, so the key is never in a URL
+		return &plan{method: http.MethodGet, url: base + "/v1beta/models?pageSize=1", header: h, check: checkGeminiModels}
+	}
+	return chatPlan(base+"/v1beta/openai/chat/completions", bearer(p.APIKey), p.Model, maxTokens,
+		style == config.ProbeStream)
+}
+
+func ollamaPlan(base string, p config.Provider, style string) *plan {
+	switch {
+	case style == config.ProbeStream:
+		return chatPlan(base+"/v1/chat/completions", http.Header{}, p.Model, maxTokens, true)
+	case style == config.ProbeChat || p.Model != "":
+		// Listing installed models is cheap; a chat would load the model.
+		return &plan{method: http.MethodGet, url: base + "/api/tags", check: checkInstalled(p.Model)}
+	}
+	return &plan{method: http.MethodGet, url: base + "/api/version", check: checkOllamaVersion}
+}
+
+func httpPlan(p config.Provider) (*plan, error) {
+	hp := config.HTTPProbe{Method: http.MethodGet, URL: p.BaseURL, ExpectStatus: http.StatusOK}
+	if p.HTTP != nil {
+		hp = *p.HTTP
+		hp.Method = cmpOr(hp.Method, http.MethodGet)
+		hp.URL = cmpOr(hp.URL, p.BaseURL)
+	}
+	if hp.URL == "" {
+		return nil, fmt.Errorf("http probe has no url")
+	}
+	h := http.Header{}
+	for k, v := range hp.Headers {
+		h.Set(k, v)
+	}
+	return &plan{method: strings.ToUpper(hp.Method), url: hp.URL, header: h, body: []byte(hp.Body)}, nil
+}
+
+func setDefault(h http.Header, k, v string) {
+	if h.Get(k) == "" {
+		h.Set(k, v)
+	}
+}
+
+func cmpOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// request makes the plan an *http.Request bound to ctx.
+func (pl *plan) request(ctx context.Context) (*http.Request, error) {
+	var body io.Reader
+	if len(pl.body) > 0 {
+		body = bytes.NewReader(pl.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, pl.method, pl.url, body)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range pl.header {
+		req.Header[k] = v
+	}
+	// An http probe's own headers win over these defaults.
+	accept := "application/json"
+	if pl.stream != noStream {
+		accept = "text/event-stream"
+	}
+	setDefault(req.Header, "Accept", accept)
+	setDefault(req.Header, "User-Agent", "switchboard-probe/1")
+	return req, nil
+}

@@ -1,0 +1,91 @@
+package probes
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+)
+
+// streamError is a stream that ended wrong, as opposed to one whose
+// connection broke (a transport error, classified by ClassifyError).
+type streamError struct {
+	class Class
+	msg   string
+}
+
+func (e *streamError) Error() string { return e.msg }
+
+func badStream(msg string) *streamError { return &streamError{ClassBadResponse, msg} }
+
+// readStream reads an SSE body to its end marker, calling firstToken when
+// the first chunk carrying a choice (OpenAI) or a content delta (Anthropic)
+// arrives. It reads at most maxBody bytes.
+func readStream(body io.Reader, kind streamKind, firstToken func()) error {
+	r := bufio.NewReader(io.LimitReader(body, maxBody+1))
+	var event string
+	read, token := 0, false
+	for {
+		line, err := r.ReadString('\n')
+		if read += len(line); read > maxBody {
+			return badStream("stream exceeds 1 MiB")
+		}
+		line = strings.TrimRight(line, "\r\n")
+		switch {
+		case line == "":
+			event = ""
+		case strings.HasPrefix(line, "event:"):
+			event = strings.TrimSpace(line[len("event:"):])
+		case strings.HasPrefix(line, "data:"):
+			done, tok, serr := judgeEvent(kind, event, strings.TrimSpace(line[len("data:"):]))
+			if serr != nil {
+				return serr
+			}
+			if tok && !token {
+				token = true
+				firstToken()
+			}
+			if done && !token {
+				return badStream("stream ended without a token")
+			}
+			if done {
+				return nil
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return badStream("stream ended before its end marker")
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// judgeEvent reads one data line: is it the end, does it carry a token, is
+// it an error the provider sent inside the stream?
+func judgeEvent(kind streamKind, event, data string) (done, token bool, err *streamError) {
+	if kind == openAIStream && data == "[DONE]" {
+		return true, false, nil
+	}
+	var v struct {
+		Type    string            `json:"type"`
+		Choices []json.RawMessage `json:"choices"`
+		Error   json.RawMessage   `json:"error"`
+	}
+	if json.Unmarshal([]byte(data), &v) != nil {
+		return false, false, badStream("stream chunk is not valid JSON")
+	}
+	if len(v.Error) > 0 && string(v.Error) != "null" || v.Type == "error" || event == "error" {
+		pe := parseProviderError([]byte(data))
+		class := ClassServerError
+		if strings.Contains(data, "rate_limit") {
+			class = ClassRateLimited
+		}
+		return false, false, &streamError{class, "error in stream: " + cmpOr(pe.msg, "unknown")}
+	}
+	if kind == anthropicStream {
+		return v.Type == "message_stop", v.Type == "content_block_delta", nil
+	}
+	return false, len(v.Choices) > 0, nil
+}

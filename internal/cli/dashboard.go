@@ -13,8 +13,13 @@ import (
 	"switchboard/gateway"
 	"switchboard/model"
 	"switchboard/monitor"
-	"switchboard/probes"
 )
+
+// dashboardFPS caps the renderer's frame rate. Bubble Tea's default of 60
+// wakes the renderer 60 times a second even on an unchanged screen; a wall
+// dashboard that changes about once a second needs far less, and 20 still
+// echoes a key within 50 ms.
+const dashboardFPS = 20
 
 // ExitInterrupted is the conventional status after SIGINT (128+2).
 const ExitInterrupted = 130
@@ -77,7 +82,8 @@ func dashboard(env *runEnv, opts model.Options, s stdio) int {
 
 	screen := model.New(mon, opts)
 	defer screen.Close() // unsubscribe even when the program ends by signal or context, not by q
-	p := tea.NewProgram(screen, tea.WithContext(ctx), tea.WithInput(s.in), tea.WithOutput(s.out))
+	p := tea.NewProgram(screen, tea.WithContext(ctx), tea.WithInput(s.in), tea.WithOutput(s.out),
+		tea.WithFPS(dashboardFPS))
 	_, err := p.Run()
 	switch {
 	case err == nil:
@@ -92,13 +98,7 @@ func dashboard(env *runEnv, opts model.Options, s stdio) int {
 // monitorOptions probes through the environment's client, which in demo
 // mode is the one that reaches the simulated providers.
 func monitorOptions(env *runEnv) monitor.Options {
-	c := env.client
-	return monitor.Options{
-		Client: c,
-		Probe:  func(ctx context.Context, p config.Provider) probes.Result { return probes.Probe(ctx, c, p) },
-		Status: func(ctx context.Context, p config.Provider) probes.StatusWord { return probes.StatusPage(ctx, c, p) },
-		Demo:   env.demo != nil,
-	}
+	return monitor.Options{Client: env.client, Demo: env.demo != nil}
 }
 
 // startGateway serves the gateway in a goroutine and returns once it is

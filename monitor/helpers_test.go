@@ -30,16 +30,16 @@ func testConfig(names ...string) *config.Config {
 
 // sim drives a core with results at fake times, as the decider would.
 type sim struct {
-	t   *testing.T
+	t   testing.TB
 	c   *core
 	now time.Time
 }
 
-func newSim(t *testing.T, names ...string) *sim {
+func newSim(t testing.TB, names ...string) *sim {
 	return newSimWith(t, testConfig(names...))
 }
 
-func newSimWith(t *testing.T, cfg *config.Config) *sim {
+func newSimWith(t testing.TB, cfg *config.Config) *sim {
 	return &sim{t: t, c: newCore(cfg, t0, 200, false), now: t0}
 }
 

@@ -50,8 +50,9 @@ type session struct {
 
 // defaultMinFrame paces renders caused by snapshots. The monitor publishes
 // one per probe result (10 providers probed every second: 10 a second);
-// showing the newest at most once a second keeps an idle wall screen near
-// Bubble Tea's own idle cost. Keys and command results still render at once.
+// showing the newest at most once a second, on the second, keeps an idle
+// wall screen near Bubble Tea's own idle cost. Keys and command results
+// still render at once.
 const defaultMinFrame = time.Second
 
 func newSession(b Backend) *session {
@@ -85,7 +86,7 @@ func (s *session) waitSnapshot() tea.Cmd {
 		case <-s.done:
 			return nil
 		}
-		if wait := time.Until(time.Unix(0, s.lastFrame.Load()).Add(s.minFrame)); wait > 0 {
+		if wait := time.Until(s.nextFrame()); wait > 0 {
 			t := time.NewTimer(wait)
 			defer t.Stop()
 			select {
@@ -104,6 +105,14 @@ func (s *session) waitSnapshot() tea.Cmd {
 		s.lastFrame.Store(time.Now().UnixNano())
 		return snapshotMsg{snap: snap}
 	}
+}
+
+// nextFrame is when the next snapshot may be shown: the start of the next
+// minFrame period after the last one. With the 1 s default that is the next
+// whole second, the instant the clock tick fires too, so both land in one
+// rendered frame instead of two.
+func (s *session) nextFrame() time.Time {
+	return time.Unix(0, s.lastFrame.Load()).Truncate(s.minFrame).Add(s.minFrame)
 }
 
 // tick fires at the next whole second of the wall clock, so the header

@@ -17,9 +17,9 @@ import (
 
 // dashboardFPS caps the renderer's frame rate. Bubble Tea's default of 60
 // wakes the renderer 60 times a second even on an unchanged screen; a wall
-// dashboard that changes about once a second needs far less, and 20 still
-// echoes a key within 50 ms.
-const dashboardFPS = 20
+// dashboard that changes about once a second needs far less, and 10 still
+// echoes a key within 100 ms.
+const dashboardFPS = 10
 
 // ExitInterrupted is the conventional status after SIGINT (128+2).
 const ExitInterrupted = 130

@@ -1,0 +1,196 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"switchboard/probes"
+)
+
+// outcome is what one attempt did: answered the client (committed), lost
+// the client (gone), or failed before any byte reached the client (fail).
+type outcome struct {
+	committed bool
+	ok        bool // the client got a non-error answer
+	gone      bool
+	fail      failure
+}
+
+// call is one attempt in progress: its context, its deadline timer and its
+// registration for in-flight rescue.
+type call struct {
+	g        *Gateway
+	req      *request
+	b        *backend
+	ctx      context.Context
+	cancel   context.CancelCauseFunc
+	timer    *time.Timer
+	waiter   waiter
+	watching bool
+	t0       time.Time // monotonic start, for latencies
+	res      probes.Result
+}
+
+// attempt sends req to b once. Before the first byte reaches the client it
+// returns a failure to retry; after, it answers the client itself.
+func (g *Gateway) attempt(w http.ResponseWriter, req *request, b *backend, n int) outcome {
+	c := &call{g: g, req: req, b: b}
+	c.ctx, c.cancel = context.WithCancelCause(req.r.Context())
+	defer c.cancel(nil)
+	c.timer = time.AfterFunc(g.cfg.UpstreamTimeout.D(), func() { c.cancel(errAttemptTimeout) })
+	defer c.timer.Stop()
+	c.waiter.cancel = c.cancel
+	g.rescue.add(b.name, &c.waiter)
+	c.watching = true
+	defer c.unwatch()
+
+	up := b.newRequest(c.ctx, req)
+	c.res = probes.Result{Provider: b.name, Source: probes.SourcePassive, Start: g.now()}
+	c.t0 = time.Now()
+	resp, err := g.client.Do(up)
+	c.res.Phases.FirstByte = time.Since(c.t0)
+	c.res.Latency = c.res.Phases.FirstByte
+	if err != nil {
+		return c.failed(err)
+	}
+	c.res.Status = resp.StatusCode
+	if retryableStatus(resp.StatusCode) {
+		return c.badStatus(resp)
+	}
+	if isEventStream(resp.Header) {
+		c.unwatch() // the stream is about to commit: no rescue from here on
+		if errors.Is(context.Cause(c.ctx), errRescued) {
+			resp.Body.Close() // rescued just as headers came: nothing was sent yet
+			return c.failed(errRescued)
+		}
+		return c.stream(w, resp, n)
+	}
+	return c.buffered(w, resp, n)
+}
+
+func (c *call) unwatch() {
+	if c.watching {
+		c.g.rescue.remove(c.b.name, &c.waiter)
+		c.watching = false
+	}
+}
+
+// retryableStatus: the upstream answered but did not do the work, so
+// another backend may. 401/403 are retried too: the client's credentials
+// are never forwarded, so they mean this provider's key is wrong.
+func retryableStatus(status int) bool {
+	return status >= 500 || status == http.StatusTooManyRequests ||
+		status == http.StatusUnauthorized || status == http.StatusForbidden
+}
+
+// failed turns a transport or body-read error into a retryable failure,
+// or into gone when the client itself went away.
+func (c *call) failed(err error) outcome {
+	if c.req.r.Context().Err() != nil {
+		return outcome{gone: true}
+	}
+	f := failure{backend: c.b.name}
+	switch cause := context.Cause(c.ctx); {
+	case errors.Is(cause, errRescued):
+		f.class, f.msg, f.rescued = probes.ClassTimeout, errRescued.Error(), true
+	case errors.Is(cause, errAttemptTimeout):
+		f.class, f.msg = probes.ClassTimeout, "no response within "+c.g.cfg.UpstreamTimeout.D().String()
+	case errors.Is(err, errTooLarge):
+		f.class, f.msg = probes.ClassBadResponse, "response body larger than the gateway's limit"
+	default:
+		f.class, f.msg = probes.ClassifyError(c.ctx, err)
+		f.msg = probes.Redact(f.msg, c.b.key)
+	}
+	c.res.Class, c.res.Err = f.class, f.msg
+	c.report()
+	return outcome{fail: f}
+}
+
+// badStatus records a retryable status with the provider's own message.
+func (c *call) badStatus(resp *http.Response) outcome {
+	buf := getBuf()
+	defer putBuf(buf)
+	_ = readLimited(io.LimitReader(resp.Body, 64<<10), buf, 64<<10, -1)
+	resp.Body.Close()
+	f := failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassifyStatus(resp.StatusCode)}
+	f.msg = probes.Redact(upstreamMessage(*buf, resp.StatusCode), c.b.key)
+	if resp.StatusCode == http.StatusTooManyRequests {
+		f.retryAfter = probes.ParseRetryAfter(resp.Header.Get("Retry-After"), c.g.now())
+	}
+	c.res.Class, c.res.Err, c.res.RetryAfter = f.class, f.msg, f.retryAfter
+	c.report()
+	return outcome{fail: f}
+}
+
+// buffered reads a non-streaming answer whole before the client sees a
+// byte, so an upstream that breaks mid-body is still retried.
+func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outcome {
+	buf := getBuf()
+	defer putBuf(buf)
+	err := readLimited(resp.Body, buf, c.g.maxResp, resp.ContentLength)
+	resp.Body.Close()
+	if err != nil {
+		return c.failed(err)
+	}
+	body := *buf
+	if ok2xx(resp.StatusCode) && jsonRoute(c.req.rest) && !looksJSON(body) {
+		// An HTML error page or a proxy's splash with 200: not an answer.
+		f := failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassBadResponse,
+			msg: "answered " + resp.Header.Get("Content-Type") + " instead of JSON"}
+		c.res.Class, c.res.Err = f.class, f.msg
+		c.report()
+		return outcome{fail: f}
+	}
+	c.unwatch()
+	body = c.b.redact(body)
+	c.writeHead(w, resp, n, len(body))
+	_, _ = w.Write(body)
+	// The client gets its answer now, not when the handler returns after
+	// the bookkeeping (each report wakes the monitor's goroutine).
+	_ = http.NewResponseController(w).Flush()
+	c.res.Class = probes.ClassifyStatus(resp.StatusCode)
+	c.report()
+	return outcome{committed: true, ok: resp.StatusCode < 400}
+}
+
+// writeHead sends the upstream's headers plus the gateway's own.
+func (c *call) writeHead(w http.ResponseWriter, resp *http.Response, n, length int) {
+	h := w.Header()
+	copyResponseHeader(h, resp.Header)
+	if length >= 0 {
+		h.Set("Content-Length", itoa(length))
+	}
+	h.Set(HeaderBackend, c.b.name)
+	h.Set(HeaderAttempts, itoa(n))
+	w.WriteHeader(resp.StatusCode)
+}
+
+// report sends this attempt's outcome to the monitor as passive health.
+func (c *call) report() {
+	c.g.src.Report(c.res)
+}
+
+func ok2xx(status int) bool { return status >= 200 && status < 300 }
+
+// jsonRoute reports whether the path's answers are JSON by contract.
+func jsonRoute(rest string) bool {
+	switch rest {
+	case routeChat, routeCompletions, routeEmbeddings, routeModels:
+		return true
+	}
+	return false
+}
+
+// looksJSON checks the first non-space byte: a JSON answer is an object or
+// an array; an HTML page starts with '<'.
+func looksJSON(body []byte) bool {
+	i := skipSpace(body, 0)
+	return i < len(body) && (body[i] == '{' || body[i] == '[')
+}
+
+func isEventStream(h http.Header) bool {
+	return equalFoldPrefix(h.Get("Content-Type"), "text/event-stream")
+}

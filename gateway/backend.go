@@ -1,0 +1,154 @@
+package gateway
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"switchboard/config"
+)
+
+// Routes the gateway knows by name; any other /v1/... path is passed through
+// to kinds whose whole API is OpenAI-compatible.
+const (
+	routeChat        = "/chat/completions"
+	routeCompletions = "/completions"
+	routeEmbeddings  = "/embeddings"
+	routeModels      = "/models"
+)
+
+// backend is one provider as the gateway sends traffic to it: where, with
+// which credentials, under which model names.
+type backend struct {
+	name       string
+	kind       string
+	base       string // provider base URL, no trailing slash
+	key        string
+	deployment string
+	apiVersion string
+	models     map[string]string
+	secrets    [][]byte // the key and its escaped forms, searched in answers
+}
+
+func newBackend(p config.Provider) *backend {
+	b := &backend{
+		name: p.Name, kind: p.Kind, base: strings.TrimRight(p.BaseURL, "/"), key: p.APIKey,
+		deployment: p.Deployment, apiVersion: p.APIVersion, models: p.Models,
+	}
+	if p.APIKey != "" {
+		for _, form := range []string{p.APIKey, url.QueryEscape(p.APIKey), url.PathEscape(p.APIKey)} {
+			b.secrets = append(b.secrets, []byte(form))
+		}
+	}
+	return b
+}
+
+// routable reports whether the gateway can send traffic to this kind at all.
+func routableKind(kind string) bool {
+	switch kind {
+	case config.KindOpenAI, config.KindOpenAICompatible, config.KindAzureOpenAI,
+		config.KindAnthropic, config.KindGemini, config.KindOllama:
+		return true
+	}
+	return false
+}
+
+func (b *backend) azureClassic() bool {
+	return b.kind == config.KindAzureOpenAI && b.apiVersion != "v1"
+}
+
+// serves reports whether this backend has an endpoint for the client path
+// rest (the part after /v1).
+func (b *backend) serves(rest string) bool {
+	if b.kind == config.KindAnthropic {
+		// Its OpenAI compatibility layer covers chat completions only;
+		// /v1/models exists but in Anthropic's own shape.
+		return rest == routeChat
+	}
+	return true
+}
+
+func (b *backend) needsDeployment(rest string) bool {
+	return rest == routeChat || rest == routeCompletions || rest == routeEmbeddings
+}
+
+// mapModel turns the client's model name into this provider's: the models
+// map first; Azure falls back to its deployment (else a deployment named
+// like the model, a common convention); others keep the name.
+func (b *backend) mapModel(requested string) string {
+	if m, ok := b.models[requested]; ok {
+		return m
+	}
+	if b.kind == config.KindAzureOpenAI && b.deployment != "" {
+		return b.deployment
+	}
+	return requested
+}
+
+// target builds the upstream URL for the escaped client path rest, its raw
+// query and the mapped model (the Azure classic deployment).
+func (b *backend) target(rest, rawQuery, model string) string {
+	var sb strings.Builder
+	sb.Grow(len(b.base) + len(rest) + len(rawQuery) + 64)
+	sb.WriteString(b.base)
+	switch b.kind {
+	case config.KindAzureOpenAI:
+		if !b.azureClassic() {
+			sb.WriteString("/openai/v1")
+			break
+		}
+		sb.WriteString("/openai")
+		if b.needsDeployment(rest) {
+			sb.WriteString("/deployments/")
+			sb.WriteString(url.PathEscape(model))
+		}
+		sb.WriteString(rest)
+		sb.WriteString("?")
+		sb.WriteString(azureQuery(rawQuery, b.apiVersion))
+		return sb.String()
+	case config.KindAnthropic, config.KindOllama:
+		sb.WriteString("/v1")
+	case config.KindGemini:
+		sb.WriteString("/v1beta/openai")
+	}
+	sb.WriteString(rest)
+	if rawQuery != "" {
+		sb.WriteString("?")
+		sb.WriteString(rawQuery)
+	}
+	return sb.String()
+}
+
+// azureQuery sets api-version on the client's query, replacing any the
+// client sent: the provider's configured version is the one that works.
+func azureQuery(rawQuery, version string) string {
+	if rawQuery == "" {
+		return "api-version=" + url.QueryEscape(version)
+	}
+	q, _ := url.ParseQuery(rawQuery)
+	q.Set("api-version", version)
+	return q.Encode()
+}
+
+// authorize sets this provider's credentials on an upstream request.
+func (b *backend) authorize(h http.Header) {
+	if b.key == "" {
+		return // ollama and local servers need none
+	}
+	switch b.kind {
+	case config.KindAzureOpenAI:
+		h.Set("Api-Key", b.key)
+	default:
+		h.Set("Authorization", "Bearer "+b.key)
+	}
+}
+
+// rewritesBody reports whether this backend's body model differs from the
+// client's, so the request body must be spliced. Azure classic ignores the
+// body's model (the deployment is in the path), so it is left alone.
+func (b *backend) rewritesBody(requested string) bool {
+	if b.azureClassic() {
+		return false
+	}
+	return b.mapModel(requested) != requested
+}

@@ -1,0 +1,146 @@
+package gateway
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"switchboard/probes"
+)
+
+// failure is one attempt that did not reach the client; msg is redacted.
+type failure struct {
+	backend    string
+	class      probes.Class
+	status     int
+	retryAfter time.Duration
+	msg        string
+	rescued    bool
+}
+
+func (f failure) String() string {
+	if f.status != 0 {
+		return fmt.Sprintf("%s: %d %s", f.backend, f.status, f.msg)
+	}
+	return fmt.Sprintf("%s: %s", f.backend, f.msg)
+}
+
+// apiError is OpenAI's error shape, which every OpenAI SDK parses.
+type apiError struct {
+	Error apiErrorDetail `json:"error"`
+}
+
+type apiErrorDetail struct {
+	Message string  `json:"message"`
+	Type    string  `json:"type"`
+	Param   *string `json:"param"`
+	Code    string  `json:"code"`
+}
+
+func errorJSON(typ, code, msg string) []byte {
+	b, _ := json.Marshal(apiError{Error: apiErrorDetail{Message: msg, Type: typ, Code: code}})
+	return b
+}
+
+// writeError answers the client with an OpenAI-style JSON error.
+func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
+	body := errorJSON(typ, code, msg)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeFailure answers a request that no attempt could serve. The status
+// follows the last failure: 429 when every backend was rate limited (with
+// the shortest Retry-After, so SDKs back off correctly), 504 after a
+// timeout, 503 when nothing was routable, else 502.
+func writeFailure(w http.ResponseWriter, rest string, fails []failure, last string, budgetOut bool) {
+	h := w.Header()
+	h.Set(HeaderAttempts, strconv.Itoa(len(fails)))
+	if last != "" {
+		h.Set(HeaderBackend, last)
+	}
+	if len(fails) == 0 {
+		writeError(w, http.StatusServiceUnavailable, "server_error", "no_backend",
+			"switchboard: no routable backend serves /v1"+rest)
+		return
+	}
+	parts := make([]string, len(fails))
+	for i, f := range fails {
+		parts[i] = f.String()
+	}
+	msg := fmt.Sprintf("switchboard: %d attempt(s) failed: %s", len(fails), strings.Join(parts, "; "))
+	if budgetOut {
+		msg += "; retry budget exhausted"
+	}
+	status, typ, code := failureStatus(fails)
+	if status == http.StatusTooManyRequests {
+		if ra := minRetryAfter(fails); ra > 0 {
+			h.Set("Retry-After", strconv.Itoa(int((ra+time.Second-1)/time.Second)))
+		}
+	}
+	writeError(w, status, typ, code, msg)
+}
+
+func failureStatus(fails []failure) (int, string, string) {
+	all429 := true
+	for _, f := range fails {
+		all429 = all429 && f.class == probes.ClassRateLimited
+	}
+	switch {
+	case all429:
+		return http.StatusTooManyRequests, "rate_limit_error", "rate_limit_exceeded"
+	case fails[len(fails)-1].class == probes.ClassTimeout:
+		return http.StatusGatewayTimeout, "server_error", "upstream_timeout"
+	}
+	return http.StatusBadGateway, "server_error", "upstream_error"
+}
+
+func minRetryAfter(fails []failure) time.Duration {
+	var m time.Duration
+	for _, f := range fails {
+		if f.retryAfter > 0 && (m == 0 || f.retryAfter < m) {
+			m = f.retryAfter
+		}
+	}
+	return m
+}
+
+// upstreamMessage extracts a short message from a provider's error body:
+// OpenAI/Anthropic/Gemini {"error":{"message"}}, Ollama {"error":"..."},
+// else the status text.
+func upstreamMessage(body []byte, status int) string {
+	var v struct {
+		Error   json.RawMessage `json:"error"`
+		Message string          `json:"message"`
+	}
+	msg := ""
+	if json.Unmarshal(body, &v) == nil {
+		var inner struct {
+			Message string `json:"message"`
+		}
+		switch {
+		case json.Unmarshal(v.Error, &inner) == nil && inner.Message != "":
+			msg = inner.Message
+		case json.Unmarshal(v.Error, &msg) == nil:
+		default:
+			msg = v.Message
+		}
+	}
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	return truncate(msg, 160)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,186 @@
+// Package gateway is switchboard's OpenAI-compatible reverse proxy: each
+// request goes to the backend the monitor says is active, rewritten for that
+// provider's kind, and is retried on the next routable backend while no byte
+// has reached the client. Every attempt is reported back as passive health.
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"switchboard/config"
+	"switchboard/monitor"
+	"switchboard/probes"
+)
+
+// Source is what the gateway needs from the monitor; *monitor.Monitor
+// satisfies it.
+type Source interface {
+	Snapshot() *monitor.Snapshot
+	Subscribe() (<-chan *monitor.Snapshot, func())
+	Report(probes.Result)
+	RecordRequest(monitor.RequestRecord)
+}
+
+var _ Source = (*monitor.Monitor)(nil)
+
+// Options are the gateway's injectable parts; zero values take defaults.
+type Options struct {
+	// Client sends upstream requests (default: a transport tuned for many
+	// keep-alive connections). Its redirect policy and Timeout are
+	// overridden: redirects go back to the client, and the config's
+	// upstream_timeout bounds each attempt instead of the whole stream.
+	Client *http.Client
+	// Now stamps Results and RequestRecords (default time.Now). Durations
+	// are always measured on the monotonic clock.
+	Now func() time.Time
+}
+
+// DefaultMaxResponseBody bounds a non-streaming response, which is held
+// whole before the client sees a byte so that a broken body can be retried.
+const DefaultMaxResponseBody = 32 << 20
+
+// Gateway is the OpenAI-compatible proxy. It is safe for concurrent use.
+type Gateway struct {
+	cfg      config.Gateway
+	src      Source
+	client   *http.Client
+	ownsHTTP bool // the client is ours: close its idle connections on shutdown
+	now      func() time.Time
+	token    []byte
+	backends map[string]*backend
+	budget   *budget
+	rescue   *rescuer
+	maxResp  int64
+
+	addr    atomic.Pointer[string]
+	ready   chan struct{}
+	started atomic.Bool
+}
+
+// New builds a gateway for cfg.Gateway and cfg.Providers (defaults applied).
+// It refuses a listen address that is not loopback when no token is set,
+// since the gateway spends the providers' keys on behalf of its callers.
+func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
+	if cfg == nil || cfg.Gateway == nil {
+		return nil, errors.New("gateway: no gateway section in the config")
+	}
+	gc := withDefaults(*cfg.Gateway)
+	if err := checkListen(gc.Listen, gc.Token); err != nil {
+		return nil, err
+	}
+	g := &Gateway{cfg: gc, src: src, now: opts.Now, backends: map[string]*backend{},
+		maxResp: DefaultMaxResponseBody, ready: make(chan struct{})}
+	if g.now == nil {
+		g.now = time.Now
+	}
+	if gc.Token != "" {
+		g.token = []byte(gc.Token)
+	}
+	for _, p := range cfg.Providers {
+		if routableKind(p.Kind) {
+			g.backends[p.Name] = newBackend(p)
+		}
+	}
+	g.client, g.ownsHTTP = proxyClient(opts.Client)
+	g.budget = newBudget(gc.RetryBudget, g.now)
+	g.rescue = newRescuer(g.backends)
+	return g, nil
+}
+
+// withDefaults fills the fields a caller that skipped config.ApplyDefaults
+// left zero, so that a zero body limit does not refuse every request.
+func withDefaults(g config.Gateway) config.Gateway {
+	d := config.DefaultGateway()
+	if g.Listen == "" {
+		g.Listen = d.Listen
+	}
+	if g.MaxAttempts <= 0 {
+		g.MaxAttempts = d.MaxAttempts
+	}
+	if g.MaxRequestBody <= 0 {
+		g.MaxRequestBody = d.MaxRequestBody
+	}
+	if g.RetryBudget <= 0 {
+		g.RetryBudget = d.RetryBudget
+	}
+	if g.UpstreamTimeout <= 0 {
+		g.UpstreamTimeout = d.UpstreamTimeout
+	}
+	return g
+}
+
+// checkListen refuses a non-loopback listen address without a token.
+func checkListen(listen, token string) error {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("gateway: listen address %q: %w", listen, err)
+	}
+	if token == "" && !isLoopback(host) {
+		return fmt.Errorf("gateway: refusing to listen on non-loopback address %q without gateway.token", listen)
+	}
+	return nil
+}
+
+// isLoopback reports whether host is certainly loopback without a DNS
+// lookup; an empty host means every interface.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// proxyClient copies the caller's client with the proxy's redirect and
+// timeout rules, or builds a tuned one.
+func proxyClient(c *http.Client) (*http.Client, bool) {
+	owned := c == nil
+	if owned {
+		c = &http.Client{Transport: newTransport()}
+	}
+	cp := *c
+	cp.Timeout = 0
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp, owned
+}
+
+// newTransport keeps many idle keep-alive connections per host (the
+// default of 2 makes a busy proxy redial constantly) and bounds connection
+// setup; waiting for headers is bounded per attempt by upstream_timeout.
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// Handler returns the gateway as an http.Handler. In-flight rescue needs
+// Run (ListenAndServe runs it itself). A stream that breaks after its first
+// byte ends with an error event and then panics with http.ErrAbortHandler,
+// so that the response is not terminated cleanly; middleware that recovers
+// panics must re-panic that one.
+func (g *Gateway) Handler() http.Handler { return http.HandlerFunc(g.serve) }
+
+// Addr is the address the gateway listens on once ListenAndServe has
+// bound it ("" before), e.g. the real port when listen is ":0".
+func (g *Gateway) Addr() string {
+	if a := g.addr.Load(); a != nil {
+		return *a
+	}
+	return ""
+}
+
+// Ready is closed once ListenAndServe is accepting connections.
+func (g *Gateway) Ready() <-chan struct{} { return g.ready }

@@ -1,0 +1,149 @@
+package gateway
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"switchboard/monitor"
+)
+
+// request is one client request as every attempt needs it: read once,
+// model located once.
+type request struct {
+	r        *http.Request
+	rest     string      // escaped path after /v1, e.g. "/chat/completions"
+	body     *sharedBody // nil when the request has no body
+	model    string      // the client's model, "" when none
+	modelAt  [2]int      // span of the model's JSON string in the body
+	hasModel bool
+}
+
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
+	if !g.authorized(r) {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		writeError(w, http.StatusUnauthorized, "invalid_request_error", "invalid_api_key",
+			"switchboard: missing or wrong gateway token; send Authorization: Bearer <gateway token>")
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/v1")
+	if !ok || !strings.HasPrefix(rest, "/") {
+		writeError(w, http.StatusNotFound, "invalid_request_error", "unknown_url",
+			"switchboard: unknown path; the gateway serves /v1/... (set base URL to http://HOST:PORT/v1)")
+		return
+	}
+	req, ok := g.readRequest(w, r, rest)
+	if !ok {
+		return
+	}
+	if req.body != nil {
+		defer req.body.release()
+	}
+	g.budget.request()
+	g.forward(w, req)
+}
+
+// authorized checks the gateway token in constant time; no token configured
+// (loopback only) lets every local client in.
+func (g *Gateway) authorized(r *http.Request) bool {
+	if g.token == nil {
+		return true
+	}
+	const prefix = "Bearer "
+	auth := r.Header.Get("Authorization")
+	if len(auth) < len(prefix) || !strings.EqualFold(auth[:len(prefix)], prefix) {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(auth[len(prefix):])), g.token) == 1
+}
+
+// readRequest reads the body whole (attempts resend it) within the limit;
+// it answers the client itself and returns false when it cannot.
+func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, rest string) (*request, bool) {
+	req := &request{r: r, rest: rest}
+	if r.Body == nil || r.Body == http.NoBody {
+		return req, true
+	}
+	buf := getBuf()
+	err := readLimited(r.Body, buf, int64(g.cfg.MaxRequestBody), r.ContentLength)
+	if err != nil {
+		putBuf(buf)
+		if errors.Is(err, errTooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error", "request_too_large",
+				"switchboard: request body exceeds gateway.max_request_body")
+		} else {
+			writeError(w, http.StatusBadRequest, "invalid_request_error", "bad_request_body",
+				"switchboard: could not read the request body")
+		}
+		return nil, false
+	}
+	if len(*buf) == 0 {
+		putBuf(buf)
+		return req, true
+	}
+	req.body = newSharedBody(buf)
+	if m, s, e, ok, err := modelSpan(*buf); err == nil && ok {
+		req.model, req.modelAt, req.hasModel = m, [2]int{s, e}, true
+	}
+	return req, true
+}
+
+// forward tries backends in the monitor's route order until one answers
+// or max_attempts, the route or the retry budget runs out.
+func (g *Gateway) forward(w http.ResponseWriter, req *request) {
+	tried := make([]*backend, 0, g.cfg.MaxAttempts)
+	fails := make([]failure, 0, g.cfg.MaxAttempts)
+	free, budgetOut := false, false
+	for len(tried) < g.cfg.MaxAttempts {
+		b := g.pick(req.rest, tried)
+		if b == nil {
+			break
+		}
+		// A rescued attempt was cancelled by the gateway itself; moving it
+		// is not a retry of a failure, so it does not spend the budget.
+		if len(tried) > 0 && !free && !g.budget.retry() {
+			budgetOut = true
+			break
+		}
+		tried = append(tried, b)
+		out := g.attempt(w, req, b, len(tried))
+		if out.gone {
+			return
+		}
+		if out.committed {
+			g.record(b.name, len(tried), out.ok)
+			return
+		}
+		fails = append(fails, out.fail)
+		free = out.fail.rescued
+	}
+	last := ""
+	if len(tried) > 0 {
+		last = tried[len(tried)-1].name
+	}
+	g.record(last, len(tried), false)
+	writeFailure(w, req.rest, fails, last, budgetOut)
+}
+
+// pick returns the first backend of the current route that this request
+// has not tried and that serves its path. The snapshot is re-read for each
+// attempt so a failover decided meanwhile is followed at once.
+func (g *Gateway) pick(rest string, tried []*backend) *backend {
+	snap := g.src.Snapshot()
+	if snap == nil {
+		return nil
+	}
+	for _, name := range snap.Route() {
+		b := g.backends[name]
+		if b != nil && !slices.Contains(tried, b) && b.serves(rest) {
+			return b
+		}
+	}
+	return nil
+}
+
+func (g *Gateway) record(backend string, attempts int, ok bool) {
+	g.src.RecordRequest(monitor.RequestRecord{At: g.now(), Backend: backend, Attempts: attempts, OK: ok})
+}

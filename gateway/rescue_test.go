@@ -1,0 +1,106 @@
+package gateway_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openai/openai-go/v3/option"
+
+	"switchboard/config"
+	"switchboard/internal/fakes"
+	"switchboard/monitor"
+	"switchboard/probes"
+)
+
+// waitFor polls cond until it holds; the deadline is a safety net against
+// a hung test, not a speed assertion.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+type callResult struct {
+	backend string
+	err     error
+}
+
+// TestInFlightRescue: a request waiting on a hanging primary is moved to
+// the secondary as soon as the monitor marks the primary down, long before
+// the attempt's own timeout.
+func TestInFlightRescue(t *testing.T) {
+	primary := startFake(t, fakes.Options{Kind: "openai", APIKey: upstreamKey})
+	secondary := startFake(t, fakes.Options{Kind: "openai", APIKey: upstreamKey})
+	cfg := newConfig(provider("primary", config.KindOpenAI, primary), provider("secondary", config.KindOpenAI, secondary))
+	cfg.Gateway.UpstreamTimeout = config.Duration(time.Minute) // only a rescue ends the wait in time
+	src := newFakeSource("primary", "secondary")
+	h := start(t, cfg, src)
+	primary.Handler().SetFault(fakes.Fault{Kind: fakes.FaultHang})
+
+	done := make(chan callResult, 1)
+	go func() {
+		var resp *http.Response
+		client := h.sdk()
+		_, err := client.Chat.Completions.New(context.Background(), chatParams(), option.WithResponseInto(&resp))
+		r := callResult{err: err}
+		if resp != nil {
+			r.backend = resp.Header.Get("X-Switchboard-Backend")
+		}
+		done <- r
+	}()
+	waitFor(t, "the request to reach the hanging primary", func() bool { return primary.Handler().Count() == 1 })
+	select {
+	case r := <-done:
+		t.Fatalf("request finished while the primary hung and was still up: %+v", r)
+	default:
+	}
+	src.setState("primary", monitor.StateDown)
+	var r callResult
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("request not rescued after the primary was marked down")
+	}
+	if r.err != nil || r.backend != "secondary" {
+		t.Fatalf("rescued call: backend %q err %v, want secondary and no error", r.backend, r.err)
+	}
+	rs := src.Reports()
+	if len(rs) != 2 || rs[0].Provider != "primary" || rs[0].Class != probes.ClassTimeout || !strings.Contains(rs[0].Err, "marked down") {
+		t.Errorf("reports = %+v, want primary rescued (timeout) then secondary ok", rs)
+	}
+}
+
+// With nowhere else to go (PANIC), a waiting request is not cancelled: it
+// keeps its chance on the least-bad backend until its own timeout.
+func TestNoRescueWithoutAlternative(t *testing.T) {
+	s := startFake(t, fakes.Options{Kind: "openai", APIKey: upstreamKey})
+	src := newFakeSource("only")
+	h := start(t, newConfig(provider("only", config.KindOpenAI, s)), src)
+	s.Handler().SetFault(fakes.Fault{Kind: fakes.FaultHang})
+	type reply struct {
+		status int
+		body   string
+	}
+	done := make(chan reply, 1)
+	go func() {
+		status, _, body := h.do("POST", "/v1/chat/completions", chatBody, nil)
+		done <- reply{status, body}
+	}()
+	waitFor(t, "the request to reach the provider", func() bool { return s.Handler().Count() == 1 })
+	src.setState("only", monitor.StateDown)
+	r := <-done
+	if r.status != http.StatusGatewayTimeout {
+		t.Fatalf("status %d, want 504: %s", r.status, r.body)
+	}
+	if msg, _, code := openAIError(t, r.body); code != "upstream_timeout" || strings.Contains(msg, "marked down") {
+		t.Errorf("code %q message %q: want a plain timeout, not a rescue", code, msg)
+	}
+}

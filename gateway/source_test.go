@@ -1,0 +1,116 @@
+package gateway_test
+
+import (
+	"sync"
+	"time"
+
+	"switchboard/monitor"
+	"switchboard/probes"
+)
+
+// fakeSource stands in for the monitor: the test sets provider states, and
+// it records what the gateway reports.
+type fakeSource struct {
+	mu      sync.Mutex
+	snap    *monitor.Snapshot
+	subs    map[chan *monitor.Snapshot]struct{}
+	reports []probes.Result
+	records []monitor.RequestRecord
+}
+
+// newFakeSource has every named provider up, the first one active.
+func newFakeSource(names ...string) *fakeSource {
+	s := &monitor.Snapshot{At: time.Now(), Mode: monitor.ModeAuto}
+	for i, n := range names {
+		s.Providers = append(s.Providers, monitor.ProviderSnapshot{Name: n, Priority: i, Enabled: true, State: monitor.StateUp})
+	}
+	if len(names) > 0 {
+		s.Active = names[0]
+	}
+	return &fakeSource{snap: s, subs: map[chan *monitor.Snapshot]struct{}{}}
+}
+
+func (f *fakeSource) Snapshot() *monitor.Snapshot {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.snap
+}
+
+func (f *fakeSource) Subscribe() (<-chan *monitor.Snapshot, func()) {
+	ch := make(chan *monitor.Snapshot, 1)
+	f.mu.Lock()
+	f.subs[ch] = struct{}{}
+	f.mu.Unlock()
+	return ch, func() {
+		f.mu.Lock()
+		delete(f.subs, ch)
+		f.mu.Unlock()
+	}
+}
+
+func (f *fakeSource) Report(r probes.Result) {
+	f.mu.Lock()
+	f.reports = append(f.reports, r)
+	f.mu.Unlock()
+}
+
+func (f *fakeSource) RecordRequest(rec monitor.RequestRecord) {
+	f.mu.Lock()
+	f.records = append(f.records, rec)
+	f.mu.Unlock()
+}
+
+// setState changes a provider's state and re-elects the active backend as
+// the monitor would (first routable in priority order; none: PANIC), then
+// publishes the new snapshot to subscribers, latest wins.
+func (f *fakeSource) setState(name string, st monitor.State) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	next := *f.snap
+	next.Seq++
+	next.At = time.Now()
+	next.Providers = append([]monitor.ProviderSnapshot(nil), f.snap.Providers...)
+	next.Mode = monitor.ModePanic
+	for i := range next.Providers {
+		if next.Providers[i].Name == name {
+			next.Providers[i].State = st
+		}
+	}
+	for _, p := range next.Providers {
+		if p.Enabled && p.State.Routable() {
+			next.Active, next.Mode = p.Name, monitor.ModeAuto
+			break
+		}
+	}
+	f.snap = &next
+	for ch := range f.subs {
+		select {
+		case <-ch:
+		default:
+		}
+		ch <- &next
+	}
+}
+
+func (f *fakeSource) Reports() []probes.Result {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]probes.Result(nil), f.reports...)
+}
+
+func (f *fakeSource) Records() []monitor.RequestRecord {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]monitor.RequestRecord(nil), f.records...)
+}
+
+// classesFor returns the classes reported for one provider, in order.
+func (f *fakeSource) classesFor(name string) []probes.Class {
+	var out []probes.Class
+	for _, r := range f.Reports() {
+		if r.Provider == name {
+			out = append(out, r.Class)
+		}
+	}
+	return out
+}

@@ -1,0 +1,166 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"switchboard/probes"
+)
+
+// errNoDone: an OpenAI-style chat or completions stream always ends with
+// "data: [DONE]"; a clean close without it means the answer was cut short.
+var errNoDone = errors.New("upstream ended the stream without [DONE]")
+
+// writeFailed wraps an error writing to the client: the client left.
+type writeFailed struct{ err error }
+
+func (e writeFailed) Error() string { return "writing to client: " + e.err.Error() }
+
+var (
+	dataField = []byte("data:")
+	doneEvent = []byte("data: [DONE]")
+	doneTight = []byte("data:[DONE]")
+	lfEnd     = []byte("\n\n")
+	crlfEnd   = []byte("\r\n\r\n")
+)
+
+// stream relays an SSE answer event by event with a flush after each read,
+// so tokens reach the client as they come. Headers are already committed:
+// a failure now ends the client's stream with an error event and an
+// aborted connection, never a clean end that would look like a full answer.
+func (c *call) stream(w http.ResponseWriter, resp *http.Response, n int) outcome {
+	defer resp.Body.Close()
+	c.writeHead(w, resp, n, -1)
+	rc := http.NewResponseController(w)
+	_ = rc.Flush() // the client sees the commit (and the backend header) at once
+	idle := c.g.cfg.UpstreamTimeout.D()
+	c.timer.Reset(idle)
+	r := relay{w: w, rc: rc, b: c.b, t0: c.t0, timer: c.timer, idle: idle}
+	err := r.run(resp.Body)
+	c.res.TTFT = r.ttft
+	if err == nil && needsDone(c.req.rest) && !r.sawDone {
+		err = errNoDone
+	}
+	var wf writeFailed
+	if err == nil || errors.As(err, &wf) || c.req.r.Context().Err() != nil {
+		c.res.Class = probes.ClassifyStatus(resp.StatusCode) // the upstream did its part
+		c.report()
+		return outcome{committed: err == nil, ok: err == nil && resp.StatusCode < 400, gone: err != nil}
+	}
+	c.res.Class, c.res.Err = c.streamError(err, idle)
+	c.report()
+	r.errorEvent("switchboard: backend " + c.b.name + " broke the stream: " + c.res.Err)
+	c.g.record(c.b.name, n, false)
+	// Abort so the chunked body does not end cleanly either: clients that
+	// ignore error events still see a truncated response, not a short one.
+	panic(http.ErrAbortHandler)
+}
+
+func (c *call) streamError(err error, idle time.Duration) (probes.Class, string) {
+	switch {
+	case errors.Is(err, errNoDone):
+		return probes.ClassBadResponse, err.Error()
+	case errors.Is(context.Cause(c.ctx), errAttemptTimeout):
+		return probes.ClassTimeout, "stream stalled: nothing for " + idle.String()
+	}
+	class, msg := probes.ClassifyError(c.ctx, err)
+	return class, probes.Redact(msg, c.b.key)
+}
+
+// needsDone reports whether the route's streams end with [DONE].
+func needsDone(rest string) bool { return rest == routeChat || rest == routeCompletions }
+
+// relay copies SSE bytes, writing whole events only, so an error event
+// never lands in the middle of a half-written one.
+type relay struct {
+	w        io.Writer
+	rc       *http.ResponseController
+	b        *backend
+	t0       time.Time
+	timer    *time.Timer // cancels the attempt when the upstream goes silent
+	idle     time.Duration
+	ttft     time.Duration
+	sawDone  bool
+	midEvent bool // the client has part of an event (only for oversized events)
+}
+
+func (r *relay) run(src io.Reader) error {
+	bp := getBuf()
+	defer putBuf(bp)
+	buf := (*bp)[:cap(*bp)]
+	pending := 0
+	for {
+		n, err := src.Read(buf[pending:])
+		if n > 0 {
+			r.timer.Reset(r.idle)
+		}
+		pending += n
+		cut := lastEventEnd(buf[:pending])
+		full := cut == 0 && pending == len(buf)
+		if full {
+			cut = pending // one event larger than the buffer: pass it on in pieces
+		}
+		if cut > 0 {
+			if werr := r.emit(buf[:cut]); werr != nil {
+				return werr
+			}
+			r.midEvent = full
+			pending = copy(buf, buf[cut:pending])
+		}
+		if err == io.EOF {
+			if pending > 0 {
+				r.midEvent = true
+				return r.emit(buf[:pending])
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (r *relay) emit(p []byte) error {
+	if r.ttft == 0 && bytes.Contains(p, dataField) {
+		r.ttft = time.Since(r.t0)
+	}
+	if !r.sawDone && (bytes.Contains(p, doneEvent) || bytes.Contains(p, doneTight)) {
+		r.sawDone = true
+	}
+	if _, err := r.w.Write(r.b.redact(p)); err != nil {
+		return writeFailed{err}
+	}
+	if err := r.rc.Flush(); err != nil {
+		return writeFailed{err}
+	}
+	return nil
+}
+
+// errorEvent ends the stream with an OpenAI-style error the SDKs raise.
+func (r *relay) errorEvent(msg string) {
+	var b []byte
+	if r.midEvent {
+		b = append(b, lfEnd...)
+	}
+	b = append(b, "data: "...)
+	b = append(b, errorJSON("server_error", "upstream_stream_error", msg)...)
+	b = append(b, lfEnd...)
+	_, _ = r.w.Write(b)
+	_ = r.rc.Flush()
+}
+
+// lastEventEnd is the index just past the last complete event in p, 0 if none.
+func lastEventEnd(p []byte) int {
+	end := 0
+	if i := bytes.LastIndex(p, lfEnd); i >= 0 {
+		end = i + len(lfEnd)
+	}
+	if i := bytes.LastIndex(p, crlfEnd); i >= 0 && i+len(crlfEnd) > end {
+		end = i + len(crlfEnd)
+	}
+	return end
+}

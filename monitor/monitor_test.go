@@ -215,3 +215,23 @@ func TestTrafficIsCounted(t *testing.T) {
 		}
 	})
 }
+
+func TestPassiveSuccessesAreCoalesced(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := running(t, newScript(), "openai", "azure")
+		stepUntil(t, m, time.Second, func(s *Snapshot) bool { return s.Providers[0].State == StateUp })
+		before := m.Snapshot().Seq
+		for i := 0; i < 50; i++ {
+			m.Report(probes.Result{Provider: "openai", Class: probes.ClassOK})
+		}
+		synctest.Wait()
+		if got := m.Snapshot().Seq; got != before {
+			t.Fatalf("%d snapshots published for 50 successes on real traffic, want them coalesced", got-before)
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if got := m.Snapshot().Seq; got != before+1 {
+			t.Fatalf("%d snapshots after the coalescing second, want 1", got-before)
+		}
+	})
+}

@@ -116,7 +116,7 @@ func (m *Monitor) statusPoller(ctx context.Context, p config.Provider) {
 func (m *Monitor) decider(ctx context.Context) {
 	dl := deadlineTimer{clock: m.clock}
 	defer dl.stop()
-	var publishAt time.Time // traffic-only changes are published at most once a second
+	var publishAt time.Time // traffic and passive successes are published at most once a second
 	for {
 		now := m.clock.Now()
 		next := m.core.nextDeadline(now)
@@ -132,6 +132,12 @@ func (m *Monitor) decider(ctx context.Context) {
 		case r := <-m.passive:
 			if m.core.observe(r, m.clock.Now()) {
 				m.kick(r.Provider)
+			}
+			if r.OK() { // a success on real traffic never changes a state: no need to publish at once
+				if publishAt.IsZero() {
+					publishAt = now.Add(time.Second)
+				}
+				continue
 			}
 		case rec := <-m.records:
 			m.core.recordRequest(rec)

@@ -43,7 +43,7 @@ func TestAllFailStatus(t *testing.T) {
 			if hdr.Get("Retry-After") != tc.retryAfter || hdr.Get("X-Switchboard-Attempts") != "2" {
 				t.Errorf("Retry-After %q attempts %q", hdr.Get("Retry-After"), hdr.Get("X-Switchboard-Attempts"))
 			}
-			recs := h.src.Records()
+			recs := h.src.RecordsAfter(1)
 			if len(recs) != 1 || recs[0].OK || recs[0].Attempts != 2 || recs[0].Backend != "secondary" {
 				t.Errorf("records %+v, want one failed request, 2 attempts, ending on secondary", recs)
 			}
@@ -59,7 +59,7 @@ func TestRateLimitReportedWithRetryAfter(t *testing.T) {
 	if status, _, body := h.do("POST", "/v1/chat/completions", chatBody, nil); status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
 	}
-	rs := h.src.Reports()
+	rs := h.src.ReportsAfter(2)
 	if len(rs) != 2 || rs[0].Class != probes.ClassRateLimited || rs[0].RetryAfter != 7*time.Second || rs[0].Status != 429 {
 		t.Fatalf("reports %+v, want primary rate_limited 7s then secondary ok", rs)
 	}

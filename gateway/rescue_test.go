@@ -72,7 +72,7 @@ func TestInFlightRescue(t *testing.T) {
 	if r.err != nil || r.backend != "secondary" {
 		t.Fatalf("rescued call: backend %q err %v, want secondary and no error", r.backend, r.err)
 	}
-	rs := src.Reports()
+	rs := src.ReportsAfter(2)
 	if len(rs) != 2 || rs[0].Provider != "primary" || rs[0].Class != probes.ClassTimeout || !strings.Contains(rs[0].Err, "marked down") {
 		t.Errorf("reports = %+v, want primary rescued (timeout) then secondary ok", rs)
 	}

@@ -54,7 +54,7 @@ func TestSDKStreamThroughGateway(t *testing.T) {
 		t.Errorf("served by %q, want primary", b)
 	}
 	// Passive health: the stream's success is reported with its TTFT.
-	rs := h.src.Reports()
+	rs := h.src.ReportsAfter(1)
 	if len(rs) != 1 || rs[0].Class != probes.ClassOK || rs[0].TTFT <= 0 || rs[0].Source != probes.SourcePassive {
 		t.Errorf("reports = %+v, want one passive ok with TTFT", rs)
 	}
@@ -140,7 +140,7 @@ func TestSDKStreamBreakAfterFirstByteIsAnError(t *testing.T) {
 	if c := h.fakes["secondary"].Handler().Count(); c != 0 {
 		t.Errorf("secondary got %d requests after the commit point, want 0", c)
 	}
-	recs := h.src.Records()
+	recs := h.src.RecordsAfter(1)
 	if len(recs) != 1 || recs[0].OK || recs[0].Backend != "primary" {
 		t.Errorf("records = %+v, want one failed request on primary", recs)
 	}

@@ -98,6 +98,28 @@ func (f *fakeSource) Reports() []probes.Result {
 	return append([]probes.Result(nil), f.reports...)
 }
 
+// ReportsAfter waits (at most 5 s) until n reports have arrived and returns
+// them all. The gateway flushes the answer to the client before it reports
+// (the client should not wait for bookkeeping), so a test that has its
+// answer may still be a moment ahead of the report.
+func (f *fakeSource) ReportsAfter(n int) []probes.Result {
+	deadline := time.Now().Add(5 * time.Second)
+	for len(f.Reports()) < n && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	return f.Reports()
+}
+
+// RecordsAfter waits (at most 5 s) until n request records have arrived;
+// like reports, they are written after the client has its answer.
+func (f *fakeSource) RecordsAfter(n int) []monitor.RequestRecord {
+	deadline := time.Now().Add(5 * time.Second)
+	for len(f.Records()) < n && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	return f.Records()
+}
+
 func (f *fakeSource) Records() []monitor.RequestRecord {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -56,7 +56,7 @@ func TestStreamTruncationIsAnError(t *testing.T) {
 			if n != 1 || err == nil || !strings.Contains(err.Error(), tc.errSubstr) {
 				t.Fatalf("%d chunks, err %v; want 1 chunk then an error saying %q", n, err, tc.errSubstr)
 			}
-			if rs := h.src.Reports(); len(rs) != 1 || rs[0].Class != tc.class {
+			if rs := h.src.ReportsAfter(1); len(rs) != 1 || rs[0].Class != tc.class {
 				t.Errorf("reports %+v, want one %s", rs, tc.class)
 			}
 		})

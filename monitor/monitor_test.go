@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -232,6 +233,32 @@ func TestPassiveSuccessesAreCoalesced(t *testing.T) {
 		synctest.Wait()
 		if got := m.Snapshot().Seq; got != before+1 {
 			t.Fatalf("%d snapshots after the coalescing second, want 1", got-before)
+		}
+	})
+}
+
+func TestPanickingProbeIsAFailureNotACrash(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := testConfig("openai", "azure")
+		cfg.Providers[0].APIKey = "sk-secret-123"
+		probe := func(_ context.Context, p config.Provider) probes.Result {
+			if p.Name == "openai" {
+				panic("unexpected answer from sk-secret-123")
+			}
+			return probes.Result{Class: probes.ClassOK}
+		}
+		m := New(cfg, Options{Probe: probe, Status: func(context.Context, config.Provider) probes.StatusWord { return probes.StatusWord{} }})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- m.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+		stepUntil(t, m, 30*time.Second, func(s *Snapshot) bool { return s.Active == "azure" })
+		p, _ := m.Snapshot().Provider("openai")
+		if p.State != StateDown || p.Last.Class != probes.ClassBadResponse {
+			t.Fatalf("openai %s after panicking probes (last %s)", p.State, p.Last.Class)
+		}
+		if strings.Contains(p.Last.Err, "sk-secret-123") || !strings.Contains(p.Last.Err, "probe failed internally") {
+			t.Fatalf("error text %q", p.Last.Err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -42,7 +43,7 @@ func (m *Monitor) prober(ctx context.Context, p config.Provider, s *sched) {
 	for {
 		start := m.clock.Now()
 		pctx, cancel := m.clock.WithTimeout(ctx, time.Duration(s.timeout.Load()))
-		r := m.opts.Probe(pctx, p)
+		r := m.safeProbe(pctx, p)
 		cancel()
 		if ctx.Err() != nil {
 			return // shutting down: a cancelled probe is not a provider failure
@@ -65,6 +66,28 @@ func (m *Monitor) prober(ctx context.Context, p config.Provider, s *sched) {
 			return
 		}
 	}
+}
+
+// safeProbe runs one probe; a panic in it (a bug, or a provider answer the
+// probe code never imagined) becomes a failed result instead of taking the
+// dashboard and the gateway down with it.
+func (m *Monitor) safeProbe(ctx context.Context, p config.Provider) (r probes.Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			r = probes.Result{Class: probes.ClassBadResponse, Err: probes.Redact(fmt.Sprintf("probe failed internally: %v", v), p.APIKey)}
+		}
+	}()
+	return m.opts.Probe(ctx, p)
+}
+
+// safeStatus is safeProbe for the status page reader.
+func (m *Monitor) safeStatus(ctx context.Context, p config.Provider) (w probes.StatusWord) {
+	defer func() {
+		if v := recover(); v != nil {
+			w = probes.StatusWord{Indicator: "unknown", Err: fmt.Sprintf("status page read failed internally: %v", v)}
+		}
+	}()
+	return m.opts.Status(ctx, p)
 }
 
 // sleep waits d on the monitor's clock, or less when kicked; false means
@@ -95,7 +118,7 @@ func jitter(rng *rand.Rand, d time.Duration) time.Duration {
 func (m *Monitor) statusPoller(ctx context.Context, p config.Provider) {
 	for {
 		sctx, cancel := m.clock.WithTimeout(ctx, m.cfg.Timeout.D())
-		w := m.opts.Status(sctx, p)
+		w := m.safeStatus(sctx, p)
 		cancel()
 		if ctx.Err() != nil {
 			return

@@ -5,14 +5,17 @@ import (
 	"time"
 )
 
-// Clock is the monitor's source of time, injected so the state machine,
-// policy and scheduler are tested without sleeping.
+// Clock is the monitor's source of time. The policy itself never reads a
+// clock (the core is handed the time), and the scheduler's tests run the
+// RealClock inside testing/synctest bubbles, where it is fake; Clock remains
+// the seam for an embedder that drives time itself.
 type Clock interface {
 	Now() time.Time
 	// NewTimer returns a timer that fires once after d.
 	NewTimer(d time.Duration) Timer
-	// WithTimeout is context.WithTimeout on this clock: a fake clock cancels
-	// the context (with cause context.DeadlineExceeded) when its time passes.
+	// WithTimeout is context.WithTimeout on this clock; a clock of one's own
+	// should cancel with cause context.DeadlineExceeded, which probes read as
+	// a timeout.
 	WithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc)
 }
 

@@ -30,6 +30,9 @@ type core struct {
 	eventsCache []Event // shared by snapshots until the next event
 	traffic     *trafficLog
 	demo        bool
+	// changed is set by every event and mode change: the decider publishes
+	// those at once and lets sample-only updates wait for the next second.
+	changed bool
 }
 
 // historyCap bounds each provider's ring: enough for the whole window at the
@@ -159,6 +162,7 @@ func (c *core) nextDeadline(now time.Time) time.Time {
 
 // event appends to the bounded event log.
 func (c *core) event(e Event) {
+	c.changed = true
 	c.events = append(c.events, e)
 	if len(c.events) > c.maxEvents {
 		c.events = append(c.events[:0:0], c.events[len(c.events)-c.maxEvents:]...)

@@ -262,3 +262,27 @@ func TestPanickingProbeIsAFailureNotACrash(t *testing.T) {
 		}
 	})
 }
+
+func TestNewSamplesArePublishedWithinASecond(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sc := newScript()
+		m := running(t, sc, "openai", "azure")
+		stepUntil(t, m, time.Second, func(s *Snapshot) bool { return s.Providers[1].State == StateUp })
+		synctest.Wait()
+		if err := m.Send(ProbeNow{}); err != nil {
+			t.Fatal(err)
+		}
+		after := m.Snapshot() // published by the command itself
+		synctest.Wait()       // both probes answered: samples only, no state change
+		if got := m.Snapshot(); got.Seq != after.Seq {
+			t.Fatalf("%d snapshots for two routine samples, want them held for the next second", got.Seq-after.Seq)
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		got := m.Snapshot()
+		if got.Seq != after.Seq+1 || got.Providers[0].Stats.Samples != after.Providers[0].Stats.Samples+1 {
+			t.Fatalf("after a second: %d snapshots, openai samples %d → %d", got.Seq-after.Seq,
+				after.Providers[0].Stats.Samples, got.Providers[0].Stats.Samples)
+		}
+	})
+}

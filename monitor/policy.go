@@ -101,6 +101,7 @@ func (c *core) decide(now time.Time, actor Actor, hint string) bool {
 	name, mode := c.choose(now)
 	c.reselect = false
 	changed := mode != c.mode
+	c.changed = c.changed || changed
 	c.mode = mode
 	if name == c.active {
 		return changed

@@ -139,7 +139,9 @@ func (m *Monitor) statusPoller(ctx context.Context, p config.Provider) {
 func (m *Monitor) decider(ctx context.Context) {
 	dl := deadlineTimer{clock: m.clock}
 	defer dl.stop()
-	var publishAt time.Time // traffic and passive successes are published at most once a second
+	// Samples, traffic and passive successes are published at most once a
+	// second; state, routing and operator changes at once.
+	var publishAt time.Time
 	for {
 		now := m.clock.Now()
 		next := m.core.nextDeadline(now)
@@ -150,8 +152,15 @@ func (m *Monitor) decider(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case d := <-m.results:
+			m.core.changed = false
 			m.core.observe(d.result, m.clock.Now())
 			d.sched.next <- m.reschedule(d.result.Provider)
+			if !m.core.changed { // a new sample only: shown within a second, like traffic
+				if publishAt.IsZero() {
+					publishAt = now.Add(time.Second)
+				}
+				continue
+			}
 		case r := <-m.passive:
 			if m.core.observe(r, m.clock.Now()) {
 				m.kick(r.Provider)

@@ -50,7 +50,9 @@ func (g *Gateway) attempt(w http.ResponseWriter, req *request, b *backend, n int
 	up := b.newRequest(c.ctx, req)
 	c.res = probes.Result{Provider: b.name, Source: probes.SourcePassive, Start: g.now()}
 	c.t0 = time.Now()
+	stalled := time.AfterFunc(g.nudger.stallAfter(b.name), func() { g.nudger.nudge(b.name) })
 	resp, err := g.client.Do(up)
+	stalled.Stop()
 	c.res.Phases.FirstByte = time.Since(c.t0)
 	c.res.Latency = c.res.Phases.FirstByte
 	if err != nil {

@@ -25,6 +25,8 @@ type Source interface {
 	Subscribe() (<-chan *monitor.Snapshot, func())
 	Report(probes.Result)
 	RecordRequest(monitor.RequestRecord)
+	// Send asks for a probe when real traffic stalls on a backend.
+	Send(monitor.Command) error
 }
 
 var _ Source = (*monitor.Monitor)(nil)
@@ -56,6 +58,7 @@ type Gateway struct {
 	backends map[string]*backend
 	budget   *budget
 	rescue   *rescuer
+	nudger   *nudger
 	maxResp  int64
 
 	addr    atomic.Pointer[string]
@@ -90,6 +93,7 @@ func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
 	g.client, g.ownsHTTP = proxyClient(opts.Client)
 	g.budget = newBudget(gc.RetryBudget, g.now)
 	g.rescue = newRescuer(g.backends)
+	g.nudger = newNudger(src, g.backends)
 	return g, nil
 }
 

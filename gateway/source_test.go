@@ -15,6 +15,7 @@ type fakeSource struct {
 	snap    *monitor.Snapshot
 	subs    map[chan *monitor.Snapshot]struct{}
 	reports []probes.Result
+	sent    []monitor.Command
 	records []monitor.RequestRecord
 }
 
@@ -90,6 +91,20 @@ func (f *fakeSource) setState(name string, st monitor.State) {
 		}
 		ch <- &next
 	}
+}
+
+func (f *fakeSource) Send(c monitor.Command) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, c)
+	return nil
+}
+
+// Sent returns the commands the gateway sent.
+func (f *fakeSource) Sent() []monitor.Command {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]monitor.Command(nil), f.sent...)
 }
 
 func (f *fakeSource) Reports() []probes.Result {

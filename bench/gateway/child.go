@@ -72,7 +72,8 @@ func runGatewayChild(primary, secondary string, static bool) {
 	<-done
 }
 
-// staticSource always routes to the first provider and records nothing.
+// staticSource always routes to the first provider, records nothing and
+// ignores commands.
 type staticSource struct{ snap *monitor.Snapshot }
 
 func (s staticSource) Snapshot() *monitor.Snapshot { return s.snap }
@@ -81,6 +82,7 @@ func (s staticSource) Subscribe() (<-chan *monitor.Snapshot, func()) {
 }
 func (staticSource) Report(probes.Result)                {}
 func (staticSource) RecordRequest(monitor.RequestRecord) {}
+func (staticSource) Send(monitor.Command) error          { return nil }
 
 // runRevproxyChild runs a bare httputil.ReverseProxy, the baseline of a
 // Go proxy with no routing logic.

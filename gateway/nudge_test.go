@@ -1,13 +1,10 @@
 package gateway_test
 
 import (
-	"context"
 	"net/http"
 	"reflect"
 	"testing"
 	"time"
-
-	"github.com/openai/openai-go/v3/option"
 
 	"switchboard/config"
 	"switchboard/internal/fakes"
@@ -30,16 +27,7 @@ func TestStalledTrafficAsksForAProbe(t *testing.T) {
 	const clients = 5
 	done := make(chan callResult, clients)
 	for range clients {
-		go func() {
-			var resp *http.Response
-			client := h.sdk()
-			_, err := client.Chat.Completions.New(context.Background(), chatParams(), option.WithResponseInto(&resp))
-			r := callResult{err: err}
-			if resp != nil {
-				r.backend = resp.Header.Get("X-Switchboard-Backend")
-			}
-			done <- r
-		}()
+		go func() { done <- h.chatCall() }()
 	}
 	waitFor(t, "every request to reach the hanging primary", func() bool { return primary.Handler().Count() == clients })
 	waitFor(t, "a probe request for the stalled primary", func() bool { return len(src.Sent()) > 0 })

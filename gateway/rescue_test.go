@@ -33,6 +33,18 @@ type callResult struct {
 	err     error
 }
 
+// chatCall makes one SDK chat call and says who served it.
+func (h *harness) chatCall() callResult {
+	var resp *http.Response
+	client := h.sdk()
+	_, err := client.Chat.Completions.New(context.Background(), chatParams(), option.WithResponseInto(&resp))
+	r := callResult{err: err}
+	if resp != nil {
+		r.backend = resp.Header.Get("X-Switchboard-Backend")
+	}
+	return r
+}
+
 // TestInFlightRescue: a request waiting on a hanging primary is moved to
 // the secondary as soon as the monitor marks the primary down, long before
 // the attempt's own timeout.
@@ -46,16 +58,7 @@ func TestInFlightRescue(t *testing.T) {
 	primary.Handler().SetFault(fakes.Fault{Kind: fakes.FaultHang})
 
 	done := make(chan callResult, 1)
-	go func() {
-		var resp *http.Response
-		client := h.sdk()
-		_, err := client.Chat.Completions.New(context.Background(), chatParams(), option.WithResponseInto(&resp))
-		r := callResult{err: err}
-		if resp != nil {
-			r.backend = resp.Header.Get("X-Switchboard-Backend")
-		}
-		done <- r
-	}()
+	go func() { done <- h.chatCall() }()
 	waitFor(t, "the request to reach the hanging primary", func() bool { return primary.Handler().Count() == 1 })
 	select {
 	case r := <-done:

@@ -7,23 +7,12 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
+
+	"switchboard/internal/goldentest"
 )
 
-// requireGolden compares the ANSI-stripped text with
-// testdata/<test name>.golden (go test ./model/ -update rewrites them) and
-// checks no line is wider than w.
-func requireGolden(t *testing.T, out string, w int) {
-	t.Helper()
-	plain := ansi.Strip(out)
-	for i, line := range strings.Split(plain, "\n") {
-		if got := ansi.StringWidth(line); got > w {
-			t.Errorf("line %d is %d cells wide, more than %d: %q", i+1, got, w, line)
-		}
-	}
-	golden.RequireEqual(t, plain)
-}
+// requireGolden compares the screen with testdata/<test name>.golden.
+var requireGolden = goldentest.RequireScreen
 
 // sized is m after a resize.
 func sized(m Model, w, h int) Model {

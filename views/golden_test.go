@@ -1,29 +1,15 @@
 package views
 
 import (
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
-
+	"switchboard/internal/goldentest"
 	"switchboard/monitor"
 )
 
-// requireGolden strips ANSI and compares with testdata/<test name>.golden
-// (go test ./views/ -update rewrites them). It also checks the geometry
-// every panel promises: no line wider than w.
-func requireGolden(t *testing.T, out string, w int) {
-	t.Helper()
-	plain := ansi.Strip(out)
-	for i, line := range strings.Split(plain, "\n") {
-		if got := ansi.StringWidth(line); got > w {
-			t.Errorf("line %d is %d cells wide, more than %d: %q", i+1, got, w, line)
-		}
-	}
-	golden.RequireEqual(t, plain)
-}
+// requireGolden compares the screen with testdata/<test name>.golden.
+var requireGolden = goldentest.RequireScreen
 
 func TestHeaderGolden(t *testing.T) {
 	pinned := baseState(7)

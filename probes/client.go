@@ -24,7 +24,7 @@ func NewClient() *http.Client {
 			TLSHandshakeTimeout:    5 * time.Second,
 			ResponseHeaderTimeout:  2 * time.Minute, // a non-streamed LLM answer sends headers when done
 			ExpectContinueTimeout:  time.Second,
-			MaxIdleConns:           64,
+			MaxIdleConns:           0, // no total cap: each provider keeps its own (a cap below the provider count redials every probe)
 			MaxIdleConnsPerHost:    4,
 			IdleConnTimeout:        90 * time.Second,
 			MaxResponseHeaderBytes: 64 << 10,

@@ -19,10 +19,10 @@ const maxBody = 1 << 20
 
 // run is one probe in progress.
 type run struct {
-	ctx     context.Context
-	res     Result
-	tr      *tracer
-	secrets []string
+	ctx context.Context
+	res Result
+	tr  *tracer
+	p   config.Provider // for its secrets, found only when an error text needs them
 }
 
 // Probe asks provider p once, as its kind and probe style say, and
@@ -40,7 +40,7 @@ func Probe(ctx context.Context, client *http.Client, p config.Provider) Result {
 		defer cancel()
 	}
 	start := time.Now()
-	r := &run{ctx: ctx, tr: &tracer{start: start}, secrets: secretsOf(p),
+	r := &run{ctx: ctx, tr: &tracer{start: start}, p: p,
 		res: Result{Provider: p.Name, Source: SourceProbe, Start: start}}
 	pl, err := newPlan(p)
 	if err != nil {
@@ -74,7 +74,9 @@ func (r *run) done(class Class, msg string) Result {
 	r.res.Latency = time.Since(r.res.Start)
 	r.res.Phases = r.tr.phases()
 	r.res.Class = class
-	r.res.Err = short(Redact(msg, r.secrets...))
+	if msg != "" {
+		r.res.Err = short(Redact(msg, secretsOf(r.p)...))
+	}
 	return r.res
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"switchboard/config"
 	"switchboard/gateway"
+	"switchboard/internal/cli"
 	"switchboard/monitor"
 	"switchboard/probes"
 )
@@ -43,10 +44,12 @@ func childConfig(primary, secondary string) *config.Config {
 	return c
 }
 
-// runGatewayChild runs switchboard's monitor and gateway; with static, a
+// runGatewayChild runs switchboard's monitor and gateway with the real
+// process's GOMAXPROCS (BENCH_PROXY_PROCS overrides it); with static, a
 // fixed source replaces the monitor, to tell the monitor's share of the
 // cost of each request (it handles one passive report per attempt).
 func runGatewayChild(primary, secondary string, static bool) {
+	cli.LimitProcs() // as the switchboard binary does at start
 	cfg := childConfig(primary, secondary)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { _, _ = io.Copy(io.Discard, os.Stdin); cancel() }()

@@ -13,6 +13,8 @@ import (
 	"os"
 	"runtime"
 	"time"
+
+	"switchboard/internal/cli"
 )
 
 func main() {
@@ -36,8 +38,12 @@ func main() {
 		runRevproxyChild(*primary)
 		return
 	}
-	fmt.Printf("switchboard gateway bench — %s, GOMAXPROCS %d, %d CPUs, loopback only\n",
-		runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU())
+	rp, sb := fmt.Sprint(runtime.GOMAXPROCS(0)), fmt.Sprint(cli.DefaultProcs, " as the binary")
+	if p := os.Getenv("BENCH_PROXY_PROCS"); p != "" {
+		rp, sb = p, p // set for every Go proxy child
+	}
+	fmt.Printf("switchboard gateway bench — %s, %d CPUs, loopback only; GOMAXPROCS: ReverseProxy %s, switchboard %s\n",
+		runtime.Version(), runtime.NumCPU(), rp, sb)
 	targets, stop := startTargets(*static)
 	defer stop()
 	reportLatency(targets, *rounds, *perRound)

@@ -5,7 +5,7 @@ import (
 	"runtime"
 )
 
-// defaultProcs is how many threads run Go code at once in a switchboard
+// DefaultProcs is how many threads run Go code at once in a switchboard
 // process unless $GOMAXPROCS says otherwise. The dashboard, the probes and
 // the gateway together need a small part of one core (the gateway does
 // ≈ 8000 req/s on one), and on a shared two-core ops machine every extra
@@ -14,13 +14,13 @@ import (
 // bench/idle-cpu.sh and bench/gateway/run.sh, one P costs ≈ 15–20% less
 // idle CPU and adds less latency per gateway request. BENCHMARKS.md has
 // the numbers.
-const defaultProcs = 1
+const DefaultProcs = 1
 
-// limitProcs applies defaultProcs unless the operator chose a value with
+// limitProcs applies DefaultProcs unless the operator chose a value with
 // the Go runtime's own $GOMAXPROCS, which the runtime has already applied.
 func limitProcs(getenv func(string) string) {
 	if getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(defaultProcs)
+		runtime.GOMAXPROCS(DefaultProcs)
 	}
 }
 

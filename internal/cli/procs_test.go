@@ -15,7 +15,7 @@ func TestLimitProcsUsesOneUnlessTheOperatorChose(t *testing.T) {
 		t.Fatalf("with $GOMAXPROCS=3 set, GOMAXPROCS = %d, want the operator's 3", got)
 	}
 	limitProcs(func(string) string { return "" })
-	if got := runtime.GOMAXPROCS(0); got != defaultProcs {
-		t.Fatalf("with $GOMAXPROCS unset, GOMAXPROCS = %d, want %d", got, defaultProcs)
+	if got := runtime.GOMAXPROCS(0); got != DefaultProcs {
+		t.Fatalf("with $GOMAXPROCS unset, GOMAXPROCS = %d, want %d", got, DefaultProcs)
 	}
 }

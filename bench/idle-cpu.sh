@@ -2,15 +2,16 @@
 # Idle CPU of the dashboard: 10 local fake providers probed every second,
 # the dashboard open in a tmux pane for 60 s, CPU time read from /proc.
 # Baselines in the same run, each in its own pane: the smallest Bubble Tea
-# program redrawing a clock every second (Bubble Tea's own idle loop), and
-# htop when it is installed (apt-get install -y htop), the two references
-# the issue quotes. Loopback only; stops by itself. Needs tmux.
+# program redrawing a clock every second (Bubble Tea's own idle loop), a
+# bare net/http client asking the same providers once a second (the floor
+# of the probing), and htop when it is installed (apt-get install -y
+# htop). Loopback only; stops by itself. Needs tmux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${SECS:-60}
 command -v tmux >/dev/null || { echo "tmux is required: apt-get install -y tmux" >&2; exit 1; }
 tmp=$(mktemp -d)
-sessions=(sbidle sbbase sbhtop)
+sessions=(sbidle sbbase sbhttp sbhtop)
 cleanup() {
   for s in "${sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null || true; done
   kill "$fakes" 2>/dev/null || true
@@ -20,11 +21,13 @@ trap cleanup EXIT
 go build -o "$tmp/switchboard" .
 go build -o "$tmp/fakeproviders" ./bench/fakeproviders
 go build -o "$tmp/teabaseline" ./bench/teabaseline
+go build -o "$tmp/httpbaseline" ./bench/httpbaseline
 "$tmp/fakeproviders" -n 10 -interval 1s -config "$tmp/bench.yaml" -for $((secs + 60))s >/dev/null &
 fakes=$!
 sleep 1
 tmux new-session -d -s sbidle -x 160 -y 50 "$tmp/switchboard --config $tmp/bench.yaml"
 tmux new-session -d -s sbbase -x 160 -y 50 "$tmp/teabaseline"
+tmux new-session -d -s sbhttp -x 160 -y 50 "$tmp/httpbaseline -config $tmp/bench.yaml -for $((secs + 30))s"
 if command -v htop >/dev/null; then
   tmux new-session -d -s sbhtop -x 160 -y 50 "htop"
 fi
@@ -44,6 +47,7 @@ label() {
   case $1 in
     sbidle) echo "dashboard, 10 providers probed every 1s" ;;
     sbbase) echo "bubble tea 1 s clock (baseline)" ;;
+    sbhttp) echo "bare net/http, same 10 requests/s" ;;
     sbhtop) echo "htop (baseline)" ;;
   esac
 }

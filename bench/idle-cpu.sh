@@ -2,8 +2,8 @@
 # Idle CPU of the dashboard: 10 local fake providers probed every second,
 # the dashboard open in a tmux pane for 60 s, CPU time read from /proc.
 # Baselines in the same run, each in its own pane: the smallest Bubble Tea
-# program redrawing a clock every second (Bubble Tea's own idle loop), a
-# bare net/http client asking the same providers once a second (the floor
+# program redrawing a clock every second (Bubble Tea's own idle loop; and
+# again at the dashboard's 10 fps), a bare net/http client asking the same providers once a second (the floor
 # of the probing), and htop when it is installed (apt-get install -y
 # htop). Loopback only; stops by itself. Needs tmux.
 set -euo pipefail
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 secs=${SECS:-60}
 command -v tmux >/dev/null || { echo "tmux is required: apt-get install -y tmux" >&2; exit 1; }
 tmp=$(mktemp -d)
-sessions=(sbidle sbbase sbhttp sbhtop)
+sessions=(sbidle sbbase sbtea10 sbhttp sbhtop)
 cleanup() {
   for s in "${sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null || true; done
   kill "$fakes" 2>/dev/null || true
@@ -27,6 +27,7 @@ fakes=$!
 sleep 1
 tmux new-session -d -s sbidle -x 160 -y 50 "$tmp/switchboard --config $tmp/bench.yaml"
 tmux new-session -d -s sbbase -x 160 -y 50 "$tmp/teabaseline"
+tmux new-session -d -s sbtea10 -x 160 -y 50 "$tmp/teabaseline -fps 10"
 tmux new-session -d -s sbhttp -x 160 -y 50 "$tmp/httpbaseline -config $tmp/bench.yaml -for $((secs + 30))s"
 if command -v htop >/dev/null; then
   tmux new-session -d -s sbhtop -x 160 -y 50 "htop"
@@ -47,6 +48,7 @@ label() {
   case $1 in
     sbidle) echo "dashboard, 10 providers probed every 1s" ;;
     sbbase) echo "bubble tea 1 s clock (baseline)" ;;
+    sbtea10) echo "the same clock at the dashboard's 10 fps" ;;
     sbhttp) echo "bare net/http, same 10 requests/s" ;;
     sbhtop) echo "htop (baseline)" ;;
   esac

@@ -73,7 +73,13 @@ func twoOpenAI(t *testing.T) *harness {
 // start runs the gateway until the test ends.
 func start(t testing.TB, cfg *config.Config, src *fakeSource) *harness {
 	t.Helper()
-	gw, err := gateway.New(cfg, src, gateway.Options{})
+	return startWith(t, cfg, src, gateway.Options{})
+}
+
+// startWith is start with the gateway's options, e.g. its upstream client.
+func startWith(t testing.TB, cfg *config.Config, src *fakeSource, opts gateway.Options) *harness {
+	t.Helper()
+	gw, err := gateway.New(cfg, src, opts)
 	if err != nil {
 		t.Fatalf("gateway.New: %v", err)
 	}

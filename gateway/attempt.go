@@ -51,7 +51,7 @@ func (g *Gateway) attempt(w http.ResponseWriter, req *request, b *backend, n int
 	c.res = probes.Result{Provider: b.name, Source: probes.SourcePassive, Start: g.now()}
 	c.t0 = time.Now()
 	stalled := time.AfterFunc(g.nudger.stallAfter(b.name), func() { g.nudger.nudge(b.name) })
-	resp, err := g.client.Do(up)
+	resp, err := g.upstream.RoundTrip(up)
 	stalled.Stop()
 	c.res.Phases.FirstByte = time.Since(c.t0)
 	c.res.Latency = c.res.Phases.FirstByte

@@ -33,10 +33,11 @@ var _ Source = (*monitor.Monitor)(nil)
 
 // Options are the gateway's injectable parts; zero values take defaults.
 type Options struct {
-	// Client sends upstream requests (default: a transport tuned for many
-	// keep-alive connections). Its redirect policy and Timeout are
-	// overridden: redirects go back to the client, and the config's
-	// upstream_timeout bounds each attempt instead of the whole stream.
+	// Client's Transport sends upstream requests (default: a transport
+	// tuned for many keep-alive connections). Only the Transport is used,
+	// as httputil.ReverseProxy does: a proxy hands redirects back to its
+	// client, keeps no cookie jar, and the config's upstream_timeout bounds
+	// each attempt instead of Client.Timeout bounding the whole stream.
 	Client *http.Client
 	// Now stamps Results and RequestRecords (default time.Now). Durations
 	// are always measured on the monotonic clock.
@@ -51,8 +52,8 @@ const DefaultMaxResponseBody = 32 << 20
 type Gateway struct {
 	cfg      config.Gateway
 	src      Source
-	client   *http.Client
-	ownsHTTP bool // the client is ours: close its idle connections on shutdown
+	upstream http.RoundTripper
+	ownsHTTP bool // the transport is ours: close its idle connections on shutdown
 	now      func() time.Time
 	token    []byte
 	backends map[string]*backend
@@ -90,7 +91,7 @@ func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
 			g.backends[p.Name] = newBackend(p)
 		}
 	}
-	g.client, g.ownsHTTP = proxyClient(opts.Client)
+	g.upstream, g.ownsHTTP = upstreamTransport(opts.Client)
 	g.budget = newBudget(gc.RetryBudget, g.now)
 	g.rescue = newRescuer(g.backends)
 	g.nudger = newNudger(src, g.backends)
@@ -141,17 +142,17 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// proxyClient copies the caller's client with the proxy's redirect and
-// timeout rules, or builds a tuned one.
-func proxyClient(c *http.Client) (*http.Client, bool) {
-	owned := c == nil
-	if owned {
-		c = &http.Client{Transport: newTransport()}
+// upstreamTransport is the caller's client's transport, or a tuned one.
+// Calling it directly skips what http.Client adds per request (a copy of
+// the headers for redirects, the redirect loop), which a proxy never uses.
+func upstreamTransport(c *http.Client) (http.RoundTripper, bool) {
+	switch {
+	case c == nil:
+		return newTransport(), true
+	case c.Transport == nil:
+		return http.DefaultTransport, false
 	}
-	cp := *c
-	cp.Timeout = 0
-	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &cp, owned
+	return c.Transport, false
 }
 
 // newTransport keeps many idle keep-alive connections per host (the

@@ -62,8 +62,8 @@ func (g *Gateway) ListenAndServe(ctx context.Context) error {
 	}
 	stopWatch()
 	wg.Wait()
-	if g.ownsHTTP {
-		g.client.CloseIdleConnections()
+	if t, ok := g.upstream.(interface{ CloseIdleConnections() }); ok && g.ownsHTTP {
+		t.CloseIdleConnections()
 	}
 	return serveErr
 }

@@ -51,7 +51,7 @@ func (b *backend) newRequest(ctx context.Context, req *request) *http.Request {
 // cost more than the extra write, so the pooled buffer is spliced instead.
 const smallBody = 64 << 10
 
-// setBody gives up the body made of parts, and a GetBody for the
+// setBody sets the body of up from parts, and a GetBody for the
 // transport's own retry on a stale connection.
 func setBody(up *http.Request, shared *sharedBody, parts [3][]byte) {
 	if up.ContentLength > smallBody {

@@ -24,7 +24,8 @@ func main() {
 	rounds := flag.Int("rounds", 10, "latency: interleaved rounds")
 	perRound := flag.Int("n", 400, "latency: requests per target per round")
 	conc := flag.Int("c", 32, "throughput: concurrent clients")
-	dur := flag.Duration("d", 4*time.Second, "throughput: measured duration per target")
+	dur := flag.Duration("d", 8*time.Second, "throughput and fixed load: measured duration per target")
+	loadRounds := flag.Int("load-rounds", 16, "throughput and fixed load: interleaved rounds the duration is split into")
 	outage := flag.Bool("outage", true, "run the scripted outage")
 	rate := flag.Int("rate", 100, "outage: client requests per second")
 	fixed := flag.Int("fixed", 2000, "fixed-rate run: requests per second over -c connections")
@@ -47,8 +48,8 @@ func main() {
 	targets, stop := startTargets(*static)
 	defer stop()
 	reportLatency(targets, *rounds, *perRound)
-	reportThroughput(targets, *conc, *dur)
-	reportRate(targets, *conc, *fixed, *dur)
+	reportThroughput(targets, *conc, *loadRounds, *dur)
+	reportRate(targets, *conc, *fixed, *loadRounds, *dur)
 	if *outage {
 		runOutage(*rate)
 	}
@@ -104,33 +105,31 @@ func reportLatency(targets []target, rounds, perRound int) {
 	}
 }
 
-func reportThroughput(targets []target, conc int, d time.Duration) {
-	fmt.Printf("\nThroughput at concurrency %d (%s each, closed loop):\n", conc, d)
+func reportThroughput(targets []target, conc, rounds int, d time.Duration) {
+	fmt.Printf("\nThroughput at concurrency %d (closed loop, %s per target in %d interleaved rounds):\n", conc, d, rounds)
 	fmt.Printf("  %-22s %9s %7s %10s %10s %14s %12s\n", "target", "req/s", "errors", "p50", "p99", "added p99", "peak RSS")
-	var direct throughput
+	runs := interleave(targets, conc, rounds, d, closedLoop(conc))
+	d99 := pct(runs["direct"].lats, 99)
 	for _, t := range targets {
-		r := measureThroughput(t, conc, d)
-		if t.name == "direct" {
-			direct = r
-		}
+		r := runs[t.name]
 		rss := "-"
 		if r.rssPeak > 0 {
 			rss = fmt.Sprintf("%d KiB", r.rssPeak)
 		}
-		fmt.Printf("  %-22s %9.0f %7d %s %s %s %12s\n", t.name, r.rps, r.errors, us(r.p50), us(r.p99),
-			"    "+us(r.p99-direct.p99), rss)
+		p99 := pct(r.lats, 99)
+		fmt.Printf("  %-22s %9.0f %7d %s %s %s %12s\n", t.name, r.rps(), r.errors, us(pct(r.lats, 50)), us(p99),
+			"    "+us(p99-d99), rss)
 	}
 }
 
-func reportRate(targets []target, conc, rate int, d time.Duration) {
-	fmt.Printf("\nFixed load of %d req/s over %d connections (%s each):\n", rate, conc, d)
+func reportRate(targets []target, conc, rate, rounds int, d time.Duration) {
+	fmt.Printf("\nFixed load of %d req/s over %d connections (%s per target in %d interleaved rounds):\n", rate, conc, d, rounds)
 	fmt.Printf("  %-22s %10s %10s %14s %7s\n", "target", "p50", "p99", "added p99", "errors")
-	var d99 time.Duration
+	runs := interleave(targets, conc, rounds, d, fixedRate(conc, rate))
+	d99 := pct(runs["direct"].lats, 99)
 	for _, t := range targets {
-		p50, p99, errs := measureRate(t, conc, rate, d)
-		if t.name == "direct" {
-			d99 = p99
-		}
-		fmt.Printf("  %-22s %s %s %s %7d\n", t.name, us(p50), us(p99), "    "+us(p99-d99), errs)
+		r := runs[t.name]
+		p99 := pct(r.lats, 99)
+		fmt.Printf("  %-22s %s %s %s %7d\n", t.name, us(pct(r.lats, 50)), us(p99), "    "+us(p99-d99), r.errors)
 	}
 }

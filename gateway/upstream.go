@@ -30,6 +30,13 @@ func (b *backend) newRequest(ctx context.Context, req *request) *http.Request {
 	}
 	up.URL, up.Host = u, u.Host
 	b.authorize(up.Header)
+	if u.User != nil && up.Header.Get("Authorization") == "" {
+		// Credentials in base_url, for a server behind basic auth: what
+		// http.Client would send, which the gateway bypasses by calling
+		// its transport directly.
+		password, _ := u.User.Password()
+		up.SetBasicAuth(u.User.Username(), password)
+	}
 	if req.body != nil {
 		data := req.body.bytes()
 		parts := [3][]byte{data}

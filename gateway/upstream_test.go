@@ -2,8 +2,10 @@ package gateway_test
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -92,5 +94,27 @@ func TestLargeBodyArrivesWhole(t *testing.T) {
 	want := strings.Replace(body, model, "gpt-4.1-mini", 1)
 	if len(reqs) != 1 || string(reqs[0].Body) != want {
 		t.Fatalf("upstream got %d requests; body intact: %v", len(reqs), len(reqs) == 1 && string(reqs[0].Body) == want)
+	}
+}
+
+// A keyless provider whose base_url carries credentials (a local server
+// behind basic auth) gets them as basic auth, as probes send them.
+func TestBaseURLCredentialsSentAsBasicAuth(t *testing.T) {
+	got := make(chan string, 1)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, instantAnswer)
+	}))
+	t.Cleanup(up.Close)
+	base := strings.Replace(up.URL, "http://", "http://local:s3cret@", 1) + "/v1"
+	prov := config.Provider{Name: "local", Kind: config.KindOpenAICompatible, BaseURL: base}
+	h := start(t, newConfig(prov), newFakeSource("local"))
+
+	if status, _, body := h.do("POST", "/v1/chat/completions", chatBody, map[string]string{"Authorization": "Bearer " + clientKey}); status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	if auth := <-got; auth != "Basic bG9jYWw6czNjcmV0" { // base64("local:s3cret")
+		t.Errorf("upstream Authorization %q, want basic auth for local:s3cret", auth)
 	}
 }

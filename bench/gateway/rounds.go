@@ -25,10 +25,9 @@ func (r *loadRun) rps() float64 { return float64(len(r.lats)) / r.elapsed.Second
 const warmUp = 300 * time.Millisecond
 
 // interleave loads every target for d in all, split into rounds taken in
-// turn. A burst of load from elsewhere on this shared machine (a busy
-// neighbour, a vCPU descheduled for milliseconds) then lands on every
-// target alike, instead of on whichever one it happened to overlap, which
-// made a single 4 s window per target swing by 10× between runs.
+// turn. A stall of this shared machine then lands on every target alike,
+// instead of on whichever one it happened to overlap, which made a single
+// 4 s window per target swing by 10× between runs.
 func interleave(targets []target, conc, rounds int, d time.Duration, load shape) map[string]*loadRun {
 	clients := make(map[string]*http.Client, len(targets))
 	runs := make(map[string]*loadRun, len(targets))

@@ -104,7 +104,7 @@ func (c *call) failed(err error) outcome {
 		f.class, f.msg = probes.ClassBadResponse, "response body larger than the gateway's limit"
 	default:
 		f.class, f.msg = probes.ClassifyError(c.ctx, err)
-		f.msg = probes.Redact(f.msg, c.b.key)
+		f.msg = probes.Redact(f.msg, c.b.hidden...)
 	}
 	c.res.Class, c.res.Err = f.class, f.msg
 	c.report()
@@ -118,7 +118,7 @@ func (c *call) badStatus(resp *http.Response) outcome {
 	_ = readLimited(io.LimitReader(resp.Body, 64<<10), buf, 64<<10, -1)
 	resp.Body.Close()
 	f := failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassifyStatus(resp.StatusCode)}
-	f.msg = probes.Redact(upstreamMessage(*buf, resp.StatusCode), c.b.key)
+	f.msg = probes.Redact(upstreamMessage(*buf, resp.StatusCode), c.b.hidden...)
 	if resp.StatusCode == http.StatusTooManyRequests {
 		f.retryAfter = probes.ParseRetryAfter(resp.Header.Get("Retry-After"), c.g.now())
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"switchboard/config"
+	"switchboard/probes"
 )
 
 // Routes the gateway knows by name; any other /v1/... path is passed through
@@ -27,7 +28,8 @@ type backend struct {
 	deployment string
 	apiVersion string
 	models     map[string]string
-	secrets    [][]byte // the key and its escaped forms, searched in answers
+	hidden     []string // every secret of the provider (probes.Secrets): never shown
+	secrets    [][]byte // hidden and its escaped forms, searched in answers
 }
 
 func newBackend(p config.Provider) *backend {
@@ -35,8 +37,12 @@ func newBackend(p config.Provider) *backend {
 		name: p.Name, kind: p.Kind, base: strings.TrimRight(p.BaseURL, "/"), key: p.APIKey,
 		deployment: p.Deployment, apiVersion: p.APIVersion, models: p.Models,
 	}
-	if p.APIKey != "" {
-		for _, form := range []string{p.APIKey, url.QueryEscape(p.APIKey), url.PathEscape(p.APIKey)} {
+	for _, sec := range probes.Secrets(p) {
+		if sec == "" {
+			continue
+		}
+		b.hidden = append(b.hidden, sec)
+		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
 			b.secrets = append(b.secrets, []byte(form))
 		}
 	}

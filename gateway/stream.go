@@ -68,7 +68,7 @@ func (c *call) streamError(err error, idle time.Duration) (probes.Class, string)
 		return probes.ClassTimeout, "stream stalled: nothing for " + idle.String()
 	}
 	class, msg := probes.ClassifyError(c.ctx, err)
-	return class, probes.Redact(msg, c.b.key)
+	return class, probes.Redact(msg, c.b.hidden...)
 }
 
 // needsDone reports whether the route's streams end with [DONE].

@@ -74,12 +74,12 @@ func setBody(up *http.Request, shared *sharedBody, parts [3][]byte) {
 	up.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 }
 
-// redact replaces this provider's key in an answer (some APIs echo a bad
-// key back); the check is a byte search, the rewrite happens only on a hit.
+// redact replaces this provider's secrets in an answer (some APIs echo a
+// bad key back); the check is a byte search, the rewrite happens only on a hit.
 func (b *backend) redact(p []byte) []byte {
 	for _, s := range b.secrets {
 		if bytes.Contains(p, s) {
-			return []byte(probes.Redact(string(p), b.key))
+			return []byte(probes.Redact(string(p), b.hidden...))
 		}
 	}
 	return p

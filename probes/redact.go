@@ -56,9 +56,10 @@ func sensitive(name string) bool {
 	return false
 }
 
-// secretsOf lists everything of p that must never be shown: the API key,
-// credential-looking headers and query values of an http probe, and URL passwords.
-func secretsOf(p config.Provider) []string {
+// Secrets lists everything of p that must never be shown: the API key,
+// credential-looking headers and query values of an http probe, and URL
+// passwords. Pass it to Redact; empty entries are skipped there.
+func Secrets(p config.Provider) []string {
 	out := []string{p.APIKey}
 	urls := []string{p.BaseURL, p.StatusPage}
 	if p.HTTP != nil {

@@ -8,7 +8,7 @@ import (
 // DefaultProcs is how many threads run Go code at once in a switchboard
 // process unless $GOMAXPROCS says otherwise. The dashboard, the probes and
 // the gateway together need a small part of one core (the gateway does
-// ≈ 8000 req/s on one), and on a shared two-core ops machine every extra
+// 10000–14000 req/s on one), and on a shared two-core ops machine every extra
 // P makes each wake-up (a probe answer, a renderer tick, a request) also
 // wake an idle thread that spins and sleeps again: measured with
 // bench/idle-cpu.sh and bench/gateway/run.sh, one P costs ≈ 15–20% less

@@ -47,12 +47,13 @@ func main() {
 		runtime.Version(), runtime.NumCPU(), rp, sb)
 	targets, stop := startTargets(*static)
 	defer stop()
-	reportLatency(targets, *rounds, *perRound)
-	reportThroughput(targets, *conc, *loadRounds, *dur)
+	r := readings{c1: reportLatency(targets, *rounds, *perRound)}
+	r.c32 = reportThroughput(targets, *conc, *loadRounds, *dur)
 	reportRate(targets, *conc, *fixed, *loadRounds, *dur)
 	if *outage {
-		runOutage(*rate)
+		r.outageErrs, r.outageTotal = runOutage(*rate)
 	}
+	printVerdict(checks(r))
 }
 
 // startTargets starts the instant upstream and every proxy in front of it.
@@ -94,24 +95,29 @@ func startTargets(static bool) ([]target, func()) {
 	}
 }
 
-func reportLatency(targets []target, rounds, perRound int) {
+func reportLatency(targets []target, rounds, perRound int) map[string]added {
 	lat := measureLatency(targets, rounds, perRound)
 	d50, d99 := pct(lat["direct"], 50), pct(lat["direct"], 99)
 	fmt.Printf("\nLatency at concurrency 1 (%d requests per target, interleaved):\n", rounds*perRound)
 	fmt.Printf("  %-22s %10s %10s %14s %14s\n", "target", "p50", "p99", "added p50", "added p99")
+	out := map[string]added{}
 	for _, t := range targets {
 		p50, p99 := pct(lat[t.name], 50), pct(lat[t.name], 99)
+		out[t.name] = added{p50: p50 - d50, p99: p99 - d99}
 		fmt.Printf("  %-22s %s %s %s %s\n", t.name, us(p50), us(p99), "    "+us(p50-d50), "    "+us(p99-d99))
 	}
+	return out
 }
 
-func reportThroughput(targets []target, conc, rounds int, d time.Duration) {
+func reportThroughput(targets []target, conc, rounds int, d time.Duration) map[string]added {
 	fmt.Printf("\nThroughput at concurrency %d (closed loop, %s per target in %d interleaved rounds):\n", conc, d, rounds)
 	fmt.Printf("  %-22s %9s %7s %10s %10s %14s %12s\n", "target", "req/s", "errors", "p50", "p99", "added p99", "peak RSS")
 	runs := interleave(targets, conc, rounds, d, closedLoop(conc))
 	d99 := pct(runs["direct"].lats, 99)
+	out := map[string]added{}
 	for _, t := range targets {
 		r := runs[t.name]
+		out[t.name] = added{p99: pct(r.lats, 99) - d99, rps: r.rps()}
 		rss := "-"
 		if r.rssPeak > 0 {
 			rss = fmt.Sprintf("%d KiB", r.rssPeak)
@@ -120,6 +126,7 @@ func reportThroughput(targets []target, conc, rounds int, d time.Duration) {
 		fmt.Printf("  %-22s %9.0f %7d %s %s %s %12s\n", t.name, r.rps(), r.errors, us(pct(r.lats, 50)), us(p99),
 			"    "+us(p99-d99), rss)
 	}
+	return out
 }
 
 func reportRate(targets []target, conc, rate, rounds int, d time.Duration) {

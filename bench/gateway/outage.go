@@ -56,8 +56,9 @@ func (p *phaseStats) add(s sample) {
 
 // runOutage drives the gateway at a constant rate while the primary fake
 // resets, refuses, answers 503 and hangs, and reports per phase what the
-// clients saw and how many upstream attempts each request cost.
-func runOutage(rate int) {
+// clients saw and how many upstream attempts each request cost. It returns
+// the client-visible errors and the requests sent.
+func runOutage(rate int) (errs, total int) {
 	primary := fakes.Start(fakes.Options{Kind: "openai", APIKey: "sk-bench-primary"})
 	defer primary.Close()
 	secondary := fakes.Start(fakes.Options{Kind: "openai", APIKey: "sk-bench-secondary"})
@@ -87,14 +88,15 @@ func runOutage(rate int) {
 	primary.Handler().SetFault(fakes.Fault{})
 	wg.Wait()
 	stopRSS()
-	printOutage(rate, stats, primary.Handler().Count()+secondary.Handler().Count())
+	errs, total = printOutage(rate, stats, primary.Handler().Count()+secondary.Handler().Count())
 	fmt.Printf("  switchboard peak RSS during the outage run: %d KiB\n", *peak)
+	return errs, total
 }
 
-func printOutage(rate int, stats []*phaseStats, upstream int) {
+func printOutage(rate int, stats []*phaseStats, upstream int) (errs, total int) {
 	fmt.Printf("\nScripted outage of the primary under constant load (%d req/s, open loop):\n", rate)
 	fmt.Printf("  %-8s %6s %6s %9s %9s %9s %10s %10s\n", "phase", "sent", "errors", "att/req", "primary", "second.", "p50", "max")
-	total, errs, attempts := 0, 0, 0
+	attempts := 0
 	for i, st := range stats {
 		n := len(st.lats)
 		total, errs, attempts = total+n, errs+st.errors, attempts+st.attempts
@@ -108,6 +110,7 @@ func printOutage(rate int, stats []*phaseStats, upstream int) {
 	fmt.Printf("  total: %d requests, %d client-visible errors, %.3f upstream attempts per request\n",
 		total, errs, float64(attempts)/float64(max(total, 1)))
 	fmt.Printf("  (upstream requests seen by the fakes, probes included: %d)\n", upstream)
+	return errs, total
 }
 
 func hostOf(u string) string { return strings.TrimPrefix(u, "http://") }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gateway benchmarks on loopback (< 2 min): added latency at concurrency 1
+# Gateway benchmarks on loopback (about three minutes): added latency at concurrency 1
 # beside nginx and a bare httputil.ReverseProxy, throughput at concurrency
 # 32, a fixed 2000 req/s load, resident memory, and a scripted outage of the
 # primary under constant load. nginx is optional: without it the run says

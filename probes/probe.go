@@ -75,7 +75,7 @@ func (r *run) done(class Class, msg string) Result {
 	r.res.Phases = r.tr.phases()
 	r.res.Class = class
 	if msg != "" {
-		r.res.Err = short(Redact(msg, Secrets(r.p)...))
+		r.res.Err = Short(Redact(msg, Secrets(r.p)...))
 	}
 	return r.res
 }

@@ -30,9 +30,9 @@ func Redact(s string, secrets ...string) string {
 // maxErr is the longest Result.Err, in bytes.
 const maxErr = 120
 
-// short makes an error text one line of at most maxErr bytes, cut on a rune
+// Short makes an error text one line of at most maxErr bytes, cut on a rune
 // boundary. Redact before calling it: a cut secret could no longer be found.
-func short(s string) string {
+func Short(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) <= maxErr {
 		return s
@@ -45,8 +45,9 @@ func short(s string) string {
 	return s[:cut] + ellipsis
 }
 
-// sensitive reports whether a header or query parameter name usually holds a credential.
-func sensitive(name string) bool {
+// SensitiveName reports whether a header or query parameter name usually
+// holds a credential.
+func SensitiveName(name string) bool {
 	n := strings.ToLower(name)
 	for _, w := range []string{"key", "token", "secret", "pass", "auth", "sig", "cookie", "session"} {
 		if strings.Contains(n, w) {
@@ -65,7 +66,7 @@ func Secrets(p config.Provider) []string {
 	if p.HTTP != nil {
 		urls = append(urls, p.HTTP.URL)
 		for k, v := range p.HTTP.Headers {
-			if sensitive(k) {
+			if SensitiveName(k) {
 				out = append(out, v)
 				if _, tok, ok := strings.Cut(v, " "); ok {
 					out = append(out, tok) // "Bearer X": X alone may be echoed
@@ -82,7 +83,7 @@ func Secrets(p config.Provider) []string {
 			out = append(out, pw)
 		}
 		for k, vs := range u.Query() {
-			if sensitive(k) {
+			if SensitiveName(k) {
 				out = append(out, vs...)
 			}
 		}

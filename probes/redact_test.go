@@ -33,7 +33,7 @@ func TestRedact(t *testing.T) {
 
 func TestShortErr(t *testing.T) {
 	long := strings.Repeat("é", 200)
-	got := short("line one\n\tline two " + long)
+	got := Short("line one\n\tline two " + long)
 	if len(got) > maxErr || !utf8.ValidString(got) || !strings.HasPrefix(got, "line one line two é") || !strings.HasSuffix(got, "…") {
 		t.Fatalf("short: %d bytes %q", len(got), got)
 	}

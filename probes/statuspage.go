@@ -28,7 +28,7 @@ type summary struct {
 func StatusPage(ctx context.Context, client *http.Client, p config.Provider) StatusWord {
 	word, err := readStatusPage(ctx, client, p)
 	if err != nil {
-		word.Err = short(Redact(err.Error(), Secrets(p)...))
+		word.Err = Short(Redact(err.Error(), Secrets(p)...))
 	}
 	word.At = time.Now()
 	return word

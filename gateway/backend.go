@@ -109,8 +109,13 @@ func (b *backend) target(rest, rawQuery, model string) string {
 			sb.WriteString(url.PathEscape(model))
 		}
 		sb.WriteString(rest)
+		q := clientQuery(rawQuery)
+		if q == nil {
+			q = url.Values{}
+		}
+		q.Set("api-version", b.apiVersion) // the provider's configured version is the one that works
 		sb.WriteString("?")
-		sb.WriteString(azureQuery(rawQuery, b.apiVersion))
+		sb.WriteString(q.Encode())
 		return sb.String()
 	case config.KindAnthropic, config.KindOllama:
 		sb.WriteString("/v1")
@@ -118,22 +123,28 @@ func (b *backend) target(rest, rawQuery, model string) string {
 		sb.WriteString("/v1beta/openai")
 	}
 	sb.WriteString(rest)
-	if rawQuery != "" {
+	if q := clientQuery(rawQuery); len(q) > 0 {
 		sb.WriteString("?")
-		sb.WriteString(rawQuery)
+		sb.WriteString(q.Encode())
 	}
 	return sb.String()
 }
 
-// azureQuery sets api-version on the client's query, replacing any the
-// client sent: the provider's configured version is the one that works.
-func azureQuery(rawQuery, version string) string {
+// clientQuery is the client's query without its credentials (?key=,
+// ?api-key=, ?access_token= and the like): like the client's auth headers
+// they are its own, and the provider gets the gateway's key instead. It is
+// nil when the client sent no query, the usual case.
+func clientQuery(rawQuery string) url.Values {
 	if rawQuery == "" {
-		return "api-version=" + url.QueryEscape(version)
+		return nil
 	}
-	q, _ := url.ParseQuery(rawQuery)
-	q.Set("api-version", version)
-	return q.Encode()
+	q, _ := url.ParseQuery(rawQuery) // what does not parse is dropped
+	for name := range q {
+		if probes.SensitiveName(name) {
+			delete(q, name)
+		}
+	}
+	return q
 }
 
 // authorize sets this provider's credentials on an upstream request.

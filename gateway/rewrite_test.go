@@ -41,7 +41,7 @@ func rewriteCases() []rewriteCase {
 	return []rewriteCase{
 		{name: "openai as is", fake: fakes.Options{Kind: "openai", APIKey: upstreamKey},
 			prov:   config.Provider{Kind: "openai", APIKey: upstreamKey},
-			method: "POST", path: "/v1/chat/completions", body: chatBody,
+			method: "POST", path: "/v1/chat/completions?access_token=" + clientKey, body: chatBody,
 			wantPath: "/v1/chat/completions", wantAuth: [2]string{"Authorization", "Bearer " + upstreamKey}, wantModel: model},
 		{name: "openai models map", fake: fakes.Options{Kind: "openai", APIKey: upstreamKey, Models: []string{"gpt-4.1-mini"}},
 			prov:   config.Provider{Kind: "openai", APIKey: upstreamKey, Models: map[string]string{model: "gpt-4.1-mini"}},
@@ -49,7 +49,7 @@ func rewriteCases() []rewriteCase {
 			wantPath: "/v1/chat/completions", wantAuth: [2]string{"Authorization", "Bearer " + upstreamKey}, wantModel: "gpt-4.1-mini"},
 		{name: "azure classic chat", fake: fakes.Options{Kind: "azure-openai", APIKey: upstreamKey, Models: []string{"prod-4o"}, APIVersion: "2024-10-21"},
 			prov:   config.Provider{Kind: "azure-openai", APIKey: upstreamKey, Deployment: "prod-4o", APIVersion: "2024-10-21"},
-			method: "POST", path: "/v1/chat/completions?api-version=2023-05-15", body: chatBody,
+			method: "POST", path: "/v1/chat/completions?api-version=2023-05-15&api-key=" + clientKey, body: chatBody,
 			wantPath: "/openai/deployments/prod-4o/chat/completions", wantQuery: "api-version=2024-10-21",
 			wantAuth: [2]string{"Api-Key", upstreamKey}, wantModel: model},
 		{name: "azure classic models map embeddings", fake: fakes.Options{Kind: "azure-openai", APIKey: upstreamKey, Models: []string{"embed-dep"}},
@@ -76,8 +76,8 @@ func rewriteCases() []rewriteCase {
 			wantPath: "/v1beta/openai/chat/completions", wantAuth: [2]string{"Authorization", "Bearer " + upstreamKey}, wantModel: "gemini-2.5-flash"},
 		{name: "gemini models list", fake: fakes.Options{Kind: "gemini", APIKey: upstreamKey},
 			prov:   config.Provider{Kind: "gemini", APIKey: upstreamKey},
-			method: "GET", path: "/v1/models", wantPath: "/v1beta/openai/models",
-			wantAuth: [2]string{"Authorization", "Bearer " + upstreamKey}},
+			method: "GET", path: "/v1/models?key=" + clientKey + "&page_size=5", wantPath: "/v1beta/openai/models",
+			wantQuery: "page_size=5", wantAuth: [2]string{"Authorization", "Bearer " + upstreamKey}},
 		{name: "ollama no key", fake: fakes.Options{Kind: "ollama", Models: []string{"llama3.2:latest"}},
 			prov:   config.Provider{Kind: "ollama", Models: map[string]string{model: "llama3.2"}},
 			method: "POST", path: "/v1/chat/completions", body: chatBody,
@@ -86,7 +86,8 @@ func rewriteCases() []rewriteCase {
 }
 
 // Each kind gets its own URL, auth and model, checked by fakes that reject
-// anything the real API would; the client's credentials never pass.
+// anything the real API would; the client's credentials never pass, in
+// headers or in the query (?key= is how Gemini's own API takes a key).
 func TestRewritePerKind(t *testing.T) {
 	for _, tc := range rewriteCases() {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -104,11 +105,8 @@ func (c *call) failed(err error) outcome {
 		f.class, f.msg = probes.ClassBadResponse, "response body larger than the gateway's limit"
 	default:
 		f.class, f.msg = probes.ClassifyError(c.ctx, err)
-		f.msg = probes.Redact(f.msg, c.b.hidden...)
 	}
-	c.res.Class, c.res.Err = f.class, f.msg
-	c.report()
-	return outcome{fail: f}
+	return c.fail(f)
 }
 
 // badStatus records a retryable status with the provider's own message.
@@ -118,11 +116,21 @@ func (c *call) badStatus(resp *http.Response) outcome {
 	_ = readLimited(io.LimitReader(resp.Body, 64<<10), buf, 64<<10, -1)
 	resp.Body.Close()
 	f := failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassifyStatus(resp.StatusCode)}
-	f.msg = probes.Redact(upstreamMessage(*buf, resp.StatusCode), c.b.hidden...)
+	f.msg = upstreamMessage(*buf, resp.StatusCode)
 	if resp.StatusCode == http.StatusTooManyRequests {
 		f.retryAfter = probes.ParseRetryAfter(resp.Header.Get("Retry-After"), c.g.now())
 	}
-	c.res.Class, c.res.Err, c.res.RetryAfter = f.class, f.msg, f.retryAfter
+	c.res.RetryAfter = f.retryAfter
+	return c.fail(f)
+}
+
+// fail records an attempt that did not reach the client, as passive health
+// and for the client's error. Every failure's text passes here, so this is
+// where it is redacted, and then made one short line as the probes' errors
+// are: redacting after the cut would miss a secret cut in two.
+func (c *call) fail(f failure) outcome {
+	f.msg = probes.Short(probes.Redact(f.msg, c.b.hidden...))
+	c.res.Class, c.res.Err = f.class, f.msg
 	c.report()
 	return outcome{fail: f}
 }
@@ -138,13 +146,10 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 		return c.failed(err)
 	}
 	body := *buf
-	if ok2xx(resp.StatusCode) && jsonRoute(c.req.rest) && !looksJSON(body) {
-		// An HTML error page or a proxy's splash with 200: not an answer.
-		f := failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassBadResponse,
-			msg: "answered " + resp.Header.Get("Content-Type") + " instead of JSON"}
-		c.res.Class, c.res.Err = f.class, f.msg
-		c.report()
-		return outcome{fail: f}
+	if ok2xx(resp.StatusCode) && jsonRoute(c.req.rest) {
+		if why := notAnAnswer(resp, body); why != "" {
+			return c.fail(failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassBadResponse, msg: why})
+		}
 	}
 	c.unwatch()
 	body = c.b.redact(body)
@@ -162,6 +167,7 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 func (c *call) writeHead(w http.ResponseWriter, resp *http.Response, n, length int) {
 	h := w.Header()
 	copyResponseHeader(h, resp.Header)
+	c.b.redactHeader(h)
 	if length >= 0 {
 		h.Set("Content-Length", itoa(length))
 	}
@@ -173,6 +179,21 @@ func (c *call) writeHead(w http.ResponseWriter, resp *http.Response, n, length i
 // report sends this attempt's outcome to the monitor as passive health.
 func (c *call) report() {
 	c.g.src.Report(c.res)
+}
+
+// notAnAnswer says why a 2xx body on a JSON route is not the answer, or "".
+func notAnAnswer(resp *http.Response, body []byte) string {
+	if !looksJSON(body) {
+		// An HTML error page or a proxy's splash with 200.
+		return "answered " + resp.Header.Get("Content-Type") + " instead of JSON"
+	}
+	// With neither a length nor chunks, the body ends where the connection
+	// closes, so a connection that broke mid-answer reads as a clean end:
+	// only the JSON itself can tell.
+	if resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 && !json.Valid(body) {
+		return "answer cut short: the connection closed before the JSON ended"
+	}
+	return ""
 }
 
 func ok2xx(status int) bool { return status >= 200 && status < 300 }

@@ -21,15 +21,16 @@ const (
 // backend is one provider as the gateway sends traffic to it: where, with
 // which credentials, under which model names.
 type backend struct {
-	name       string
-	kind       string
-	base       string // provider base URL, no trailing slash
-	key        string
-	deployment string
-	apiVersion string
-	models     map[string]string
-	hidden     []string // every secret of the provider (probes.Secrets): never shown
-	secrets    [][]byte // hidden and its escaped forms, searched in answers
+	name        string
+	kind        string
+	base        string // provider base URL, no trailing slash
+	key         string
+	deployment  string
+	apiVersion  string
+	models      map[string]string
+	hidden      []string // every secret of the provider (probes.Secrets): never shown
+	secretForms []string // hidden and its escaped forms, as Redact replaces them
+	secrets     [][]byte // secretForms as bytes, searched in answers
 }
 
 func newBackend(p config.Provider) *backend {
@@ -43,6 +44,7 @@ func newBackend(p config.Provider) *backend {
 		}
 		b.hidden = append(b.hidden, sec)
 		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
+			b.secretForms = append(b.secretForms, form)
 			b.secrets = append(b.secrets, []byte(form))
 		}
 	}

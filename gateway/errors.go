@@ -111,7 +111,7 @@ func minRetryAfter(fails []failure) time.Duration {
 	return m
 }
 
-// upstreamMessage extracts a short message from a provider's error body:
+// upstreamMessage extracts the message from a provider's error body:
 // OpenAI/Anthropic/Gemini {"error":{"message"}}, Ollama {"error":"..."},
 // else the status text.
 func upstreamMessage(body []byte, status int) string {
@@ -135,12 +135,5 @@ func upstreamMessage(body []byte, status int) string {
 	if msg == "" {
 		msg = http.StatusText(status)
 	}
-	return truncate(msg, 160)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	return msg
 }

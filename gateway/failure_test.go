@@ -1,7 +1,12 @@
 package gateway_test
 
 import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,5 +118,41 @@ func TestRetryBudgetCapsUpstreamLoad(t *testing.T) {
 	if limit := requests + requests/5 + 10; attempts > limit || attempts <= requests {
 		t.Errorf("%d upstream attempts for %d requests; want more than %d (some retries) and at most %d",
 			attempts, requests, requests, limit)
+	}
+}
+
+// An answer without Content-Length or chunks ends where the connection
+// closes, so one cut short by a broken connection reads as a clean end. On
+// a JSON route the gateway checks the JSON is whole, and retries if not.
+func TestCloseDelimitedAnswerCutShortIsRetried(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var served sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); served.Wait() })
+	served.Go(func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+				_, _ = io.Copy(io.Discard, req.Body)
+				_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"+
+					`{"id":"c1","object":"chat.completion","choi`)
+			}
+			conn.Close()
+		}
+	})
+	secondary := startFake(t, fakes.Options{Kind: "openai", APIKey: upstreamKey})
+	cut := config.Provider{Name: "primary", Kind: config.KindOpenAI, BaseURL: "http://" + ln.Addr().String() + "/v1", APIKey: upstreamKey}
+	h := start(t, newConfig(cut, provider("secondary", config.KindOpenAI, secondary)), newFakeSource("primary", "secondary"))
+	status, hdr, body := h.do("POST", "/v1/chat/completions", chatBody, nil)
+	if status != http.StatusOK || hdr.Get("X-Switchboard-Backend") != "secondary" || !json.Valid([]byte(body)) {
+		t.Fatalf("status %d from %q: %s; want the secondary's whole answer", status, hdr.Get("X-Switchboard-Backend"), body)
+	}
+	if rs := h.src.ReportsAfter(2); len(rs) != 2 || rs[0].Class != probes.ClassBadResponse {
+		t.Errorf("reports %+v, want the primary's cut answer as a bad response", rs)
 	}
 }

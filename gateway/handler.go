@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"switchboard/monitor"
@@ -22,6 +23,12 @@ type request struct {
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
+	if g.token == nil && !localClient(r) {
+		writeError(w, http.StatusForbidden, "invalid_request_error", "non_local_client",
+			"switchboard: refused a request from a web page or under a non-local host name; "+
+				"without gateway.token only local programs may use the gateway")
+		return
+	}
 	if !g.authorized(r) {
 		w.Header().Set("WWW-Authenticate", "Bearer")
 		writeError(w, http.StatusUnauthorized, "invalid_request_error", "invalid_api_key",
@@ -29,6 +36,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/v1")
+	if ok && hasDotSegment(rest) {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "invalid_path",
+			"switchboard: paths with . or .. segments are refused")
+		return
+	}
 	if !ok || !strings.HasPrefix(rest, "/") {
 		writeError(w, http.StatusNotFound, "invalid_request_error", "unknown_url",
 			"switchboard: unknown path; the gateway serves /v1/... (set base URL to http://HOST:PORT/v1)")
@@ -86,6 +98,12 @@ func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, rest strin
 	req.body = newSharedBody(buf)
 	if m, s, e, ok, err := modelSpan(*buf); err == nil && ok {
 		req.model, req.modelAt, req.hasModel = m, [2]int{s, e}, true
+	}
+	if dotName(req.model) {
+		req.body.release()
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "model_not_found",
+			"switchboard: "+strconv.Quote(req.model)+" is not a model name")
+		return nil, false
 	}
 	return req, true
 }

@@ -59,8 +59,13 @@ func stripHopByHop(h http.Header) {
 
 // copyResponseHeader copies an upstream response's end-to-end headers.
 // Content-Length is dropped: the gateway sets its own when it knows it.
+// So are the provider's cookies and CORS grants: they are for its own site,
+// and a grant passed on would let web pages read the gateway's answers.
 func copyResponseHeader(dst, src http.Header) {
 	for k, v := range src {
+		if k == "Set-Cookie" || strings.HasPrefix(k, "Access-Control-") {
+			continue
+		}
 		dst[k] = v
 	}
 	stripHopByHop(dst)

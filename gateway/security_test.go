@@ -130,7 +130,7 @@ func TestBodyLimitChunked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest("POST", "/v1/chat/completions", strings.NewReader(strings.Repeat("y", 4096)))
+	req := httptest.NewRequest("POST", "http://127.0.0.1:8787/v1/chat/completions", strings.NewReader(strings.Repeat("y", 4096)))
 	req.ContentLength = -1
 	rec := httptest.NewRecorder()
 	gw.Handler().ServeHTTP(rec, req)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,6 +84,32 @@ func (b *backend) redact(p []byte) []byte {
 		}
 	}
 	return p
+}
+
+// redactHeader replaces this provider's secrets in response header values:
+// a redirect's Location, say, may carry the key in its query. Values are
+// replaced, not edited in place, since they may be shared with the response.
+func (b *backend) redactHeader(h http.Header) {
+	for k, vs := range h {
+		for i, v := range vs {
+			if b.showsSecret(v) {
+				vs = slices.Clone(vs)
+				vs[i] = probes.Redact(v, b.hidden...)
+				h[k] = vs
+			}
+		}
+	}
+}
+
+// showsSecret reports whether s holds one of this provider's secrets in
+// any form that Redact replaces.
+func (b *backend) showsSecret(s string) bool {
+	for _, form := range b.secretForms {
+		if strings.Contains(s, form) {
+			return true
+		}
+	}
+	return false
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

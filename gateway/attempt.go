@@ -35,15 +35,18 @@ type call struct {
 	res      probes.Result
 }
 
-// attempt sends req to b once. Before the first byte reaches the client it
-// returns a failure to retry; after, it answers the client itself.
-func (g *Gateway) attempt(w http.ResponseWriter, req *request, b *backend, n int) outcome {
+// attempt sends req once to the last of tried, the backends this request
+// has tried so far. Before the first byte reaches the client it returns a
+// failure to retry; after, it answers the client itself.
+func (g *Gateway) attempt(w http.ResponseWriter, req *request, tried []*backend) outcome {
+	n := len(tried)
+	b := tried[n-1]
 	c := &call{g: g, req: req, b: b}
 	c.ctx, c.cancel = context.WithCancelCause(req.r.Context())
 	defer c.cancel(nil)
 	c.timer = time.AfterFunc(g.cfg.UpstreamTimeout.D(), func() { c.cancel(errAttemptTimeout) })
 	defer c.timer.Stop()
-	c.waiter.cancel = c.cancel
+	c.waiter = waiter{cancel: c.cancel, rest: req.rest, tried: tried, last: n >= g.cfg.MaxAttempts}
 	g.rescue.add(b.name, &c.waiter)
 	c.watching = true
 	defer c.unwatch()

@@ -126,7 +126,7 @@ func (g *Gateway) forward(w http.ResponseWriter, req *request) {
 			break
 		}
 		tried = append(tried, b)
-		out := g.attempt(w, req, b, len(tried))
+		out := g.attempt(w, req, tried)
 		if out.gone {
 			return
 		}
@@ -154,12 +154,18 @@ func (g *Gateway) pick(rest string, tried []*backend) *backend {
 		return nil
 	}
 	for _, name := range snap.Route() {
-		b := g.backends[name]
-		if b != nil && !slices.Contains(tried, b) && b.serves(rest) {
+		if b := g.backends[name]; candidate(b, rest, tried) {
 			return b
 		}
 	}
 	return nil
+}
+
+// candidate reports whether b is a backend this request may try next: one
+// the gateway knows, not tried yet, serving the path. The rescuer asks the
+// same question, so a rescue moves a request only where pick would go.
+func candidate(b *backend, rest string, tried []*backend) bool {
+	return b != nil && !slices.Contains(tried, b) && b.serves(rest)
 }
 
 func (g *Gateway) record(backend string, attempts int, ok bool) {

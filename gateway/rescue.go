@@ -20,16 +20,24 @@ var errAttemptTimeout = errors.New("no response within upstream_timeout")
 // that marks a backend down can cancel them at once. Attempts register
 // cheaply (one map insert) instead of each watching snapshots themselves.
 type rescuer struct {
-	mu      sync.Mutex
-	waiting map[string]map[*waiter]struct{}
+	backends map[string]*backend // read only: where a request could move
+	mu       sync.Mutex
+	waiting  map[string]map[*waiter]struct{}
 }
 
+// waiter is one attempt waiting for headers, with what the rescuer needs
+// to tell whether its request has anywhere else to go. The attempt sets
+// every field before add and changes none until remove; the rescuer reads
+// them only under mu, so add and remove order the two goroutines' access.
 type waiter struct {
 	cancel context.CancelCauseFunc
+	rest   string     // the request's path: not every backend serves it
+	tried  []*backend // every backend the request has tried, this one last
+	last   bool       // max_attempts allows no attempt after this one
 }
 
 func newRescuer(backends map[string]*backend) *rescuer {
-	r := &rescuer{waiting: make(map[string]map[*waiter]struct{}, len(backends))}
+	r := &rescuer{backends: backends, waiting: make(map[string]map[*waiter]struct{}, len(backends))}
 	for name := range backends {
 		r.waiting[name] = map[*waiter]struct{}{}
 	}
@@ -49,36 +57,50 @@ func (r *rescuer) remove(backend string, w *waiter) {
 }
 
 // apply cancels the attempts waiting on backends that snap says must be
-// left, and reports how many it cancelled.
+// left, when their request can move elsewhere, and reports how many it
+// cancelled.
 func (r *rescuer) apply(snap *monitor.Snapshot) int {
 	n := 0
+	var route []string // built once, and only when some backend is down
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for name, ws := range r.waiting {
-		if len(ws) == 0 || !shouldLeave(snap, name) {
+		if len(ws) == 0 || !markedDown(snap, name) {
 			continue
 		}
+		if route == nil {
+			route = snap.Route()
+		}
 		for w := range ws {
-			w.cancel(errRescued)
-			delete(ws, w)
-			n++
+			if r.canMove(snap, route, w) {
+				w.cancel(errRescued)
+				delete(ws, w)
+				n++
+			}
 		}
 	}
 	return n
 }
 
-// shouldLeave reports whether traffic waiting on backend should move: the
-// monitor no longer considers it routable (down, rate-limited,
-// misconfigured, disabled) and another backend is in the route. A merely
-// drained backend keeps its in-flight requests: a slow answer is not a
-// failure, and cancelling it would waste the tokens already spent.
-func shouldLeave(snap *monitor.Snapshot, backend string) bool {
+// markedDown reports whether the monitor no longer considers backend
+// routable (down, rate-limited, misconfigured, disabled). A merely drained
+// backend keeps its in-flight requests: a slow answer is not a failure,
+// and cancelling it would waste the tokens already spent.
+func markedDown(snap *monitor.Snapshot, backend string) bool {
 	p, ok := snap.Provider(backend)
-	if !ok || (p.Enabled && p.State.Routable()) {
+	return ok && !(p.Enabled && p.State.Routable())
+}
+
+// canMove reports whether w's request could make its next attempt on a
+// routable backend of route. Without one, a rescue would only turn a slow
+// answer into the client's 504, so the request keeps its chance where it
+// is. The retry budget is not asked: a rescued move does not spend it.
+func (r *rescuer) canMove(snap *monitor.Snapshot, route []string, w *waiter) bool {
+	if w.last {
 		return false
 	}
-	for _, name := range snap.Route() {
-		if name != backend {
+	for _, name := range route {
+		if candidate(r.backends[name], w.rest, w.tried) && !markedDown(snap, name) {
 			return true
 		}
 	}

@@ -107,3 +107,97 @@ func TestNoRescueWithoutAlternative(t *testing.T) {
 		t.Errorf("code %q message %q: want a plain timeout, not a rescue", code, msg)
 	}
 }
+
+// reply is what a raw client got from the gateway.
+type reply struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// startSlow starts one OpenAI-style fake per name (kinds[name] overrides
+// the kind) behind a gateway allowing maxAttempts attempts. The upstream
+// timeout is long so that only a rescue can end a wait early.
+func startSlow(t *testing.T, maxAttempts int, kinds map[string]string, names ...string) *harness {
+	t.Helper()
+	fs := map[string]*fakes.Server{}
+	var provs []config.Provider
+	for _, n := range names {
+		kind := config.KindOpenAI
+		if k, ok := kinds[n]; ok {
+			kind = k
+		}
+		fs[n] = startFake(t, fakes.Options{Kind: kind, APIKey: upstreamKey})
+		provs = append(provs, provider(n, kind, fs[n]))
+	}
+	cfg := newConfig(provs...)
+	cfg.Gateway.UpstreamTimeout = config.Duration(time.Minute)
+	cfg.Gateway.MaxAttempts = maxAttempts
+	h := start(t, cfg, newFakeSource(names...))
+	h.fakes = fs
+	return h
+}
+
+// markDownWhileWaiting sends a request, marks name down once its slow
+// fake has the request, and returns the client's reply. The fake answers
+// after a delay long enough for the rescue watcher to act first.
+func markDownWhileWaiting(t *testing.T, h *harness, name, path, body string) reply {
+	t.Helper()
+	slow := h.fakes[name].Handler()
+	slow.SetDelay(time.Second)
+	done := make(chan reply, 1)
+	go func() {
+		status, header, b := h.do("POST", path, body, nil)
+		done <- reply{status, header, b}
+	}()
+	waitFor(t, "the request to reach "+name, func() bool { return slow.Count() == 1 })
+	h.src.setState(name, monitor.StateDown)
+	return <-done
+}
+
+// wantServedBy checks that backend's answer reached the client.
+func wantServedBy(t *testing.T, r reply, backend string) {
+	t.Helper()
+	if r.status != http.StatusOK || r.header.Get("X-Switchboard-Backend") != backend {
+		t.Fatalf("status %d from %q: %s; want 200 from %s, not a rescue to nowhere",
+			r.status, r.header.Get("X-Switchboard-Backend"), r.body, backend)
+	}
+	if strings.Contains(r.body, "marked down") {
+		t.Errorf("body %s: want the backend's answer, not a rescue", r.body)
+	}
+}
+
+// A retry waiting on a slow secondary is not rescued when the only other
+// backend in the route is the primary this request already tried: there is
+// nowhere to move it, and the secondary would still answer.
+func TestNoRescueToTriedBackend(t *testing.T) {
+	h := startSlow(t, 3, nil, "primary", "secondary")
+	h.fakes["primary"].Handler().SetFault(fakes.Fault{Kind: fakes.FaultStatus, Status: 503})
+	r := markDownWhileWaiting(t, h, "secondary", "/v1/chat/completions", chatBody)
+	wantServedBy(t, r, "secondary")
+}
+
+// An attempt that is the request's last allowed one is not rescued: a
+// backend is free in the route, but the request may not try it.
+func TestNoRescueOnLastAttempt(t *testing.T) {
+	t.Run("max_attempts 1", func(t *testing.T) {
+		h := startSlow(t, 1, nil, "primary", "secondary")
+		r := markDownWhileWaiting(t, h, "primary", "/v1/chat/completions", chatBody)
+		wantServedBy(t, r, "primary")
+	})
+	t.Run("second of 2", func(t *testing.T) {
+		h := startSlow(t, 2, nil, "primary", "secondary", "tertiary")
+		h.fakes["primary"].Handler().SetFault(fakes.Fault{Kind: fakes.FaultStatus, Status: 503})
+		r := markDownWhileWaiting(t, h, "secondary", "/v1/chat/completions", chatBody)
+		wantServedBy(t, r, "secondary")
+	})
+}
+
+// An embeddings request is not rescued towards a backend that has no
+// embeddings endpoint (Anthropic): it could not be served there.
+func TestNoRescueToBackendWithoutPath(t *testing.T) {
+	h := startSlow(t, 3, map[string]string{"claude": config.KindAnthropic}, "primary", "claude")
+	const body = `{"model":"gpt-4o-mini","input":"hello"}`
+	r := markDownWhileWaiting(t, h, "primary", "/v1/embeddings", body)
+	wantServedBy(t, r, "primary")
+}

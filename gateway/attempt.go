@@ -50,6 +50,7 @@ func (g *Gateway) attempt(w http.ResponseWriter, req *request, tried []*backend)
 	g.rescue.add(b.name, &c.waiter)
 	c.watching = true
 	defer c.unwatch()
+	g.rescue.recheck(g.src.Snapshot(), b.name, &c.waiter)
 
 	up := b.newRequest(c.ctx, req)
 	c.res = probes.Result{Provider: b.name, Source: probes.SourcePassive, Start: g.now()}

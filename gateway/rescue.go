@@ -82,6 +82,17 @@ func (r *rescuer) apply(snap *monitor.Snapshot) int {
 	return n
 }
 
+// recheck cancels w at once when snap, read after w was added, says it
+// should move. A snapshot the watcher applied between the request's pick
+// and add found no waiter to cancel; without this the attempt would wait
+// for the next snapshot, about a second later. Only a backend that is
+// down costs building the route, so the usual check stays allocation-free.
+func (r *rescuer) recheck(snap *monitor.Snapshot, backend string, w *waiter) {
+	if snap != nil && markedDown(snap, backend) && r.canMove(snap, snap.Route(), w) {
+		w.cancel(errRescued)
+	}
+}
+
 // markedDown reports whether the monitor no longer considers backend
 // routable (down, rate-limited, misconfigured, disabled). A merely drained
 // backend keeps its in-flight requests: a slow answer is not a failure,

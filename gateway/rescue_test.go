@@ -201,3 +201,21 @@ func TestNoRescueToBackendWithoutPath(t *testing.T) {
 	r := markDownWhileWaiting(t, h, "primary", "/v1/embeddings", body)
 	wantServedBy(t, r, "primary")
 }
+
+// A snapshot that marks the backend down after the request picked it but
+// before its attempt registered for rescue is not missed: the attempt
+// re-reads the snapshot once registered and moves at once, rather than at
+// the next snapshot or at its own timeout.
+func TestRescueSnapshotBeforeRegistration(t *testing.T) {
+	h := twoOpenAI(t)
+	h.fakes["primary"].Handler().SetFault(fakes.Fault{Kind: fakes.FaultHang})
+	// Only the pick still sees the primary up; the watcher never hears of
+	// the change, as if it had applied it before the attempt registered.
+	h.src.setStateUnseen("primary", monitor.StateDown, 1)
+	status, header, body := h.do("POST", "/v1/chat/completions", chatBody, nil)
+	wantServedBy(t, reply{status, header, body}, "secondary")
+	rs := h.src.ReportsAfter(2)
+	if len(rs) != 2 || rs[0].Provider != "primary" || !strings.Contains(rs[0].Err, "marked down") {
+		t.Errorf("reports = %+v, want primary rescued at once, not timed out", rs)
+	}
+}

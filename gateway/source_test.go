@@ -13,6 +13,8 @@ import (
 type fakeSource struct {
 	mu      sync.Mutex
 	snap    *monitor.Snapshot
+	prev    *monitor.Snapshot // what the next stale Snapshot calls still return
+	stale   int
 	subs    map[chan *monitor.Snapshot]struct{}
 	reports []probes.Result
 	sent    []monitor.Command
@@ -34,6 +36,10 @@ func newFakeSource(names ...string) *fakeSource {
 func (f *fakeSource) Snapshot() *monitor.Snapshot {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.stale > 0 {
+		f.stale--
+		return f.prev
+	}
 	return f.snap
 }
 
@@ -61,12 +67,35 @@ func (f *fakeSource) RecordRequest(rec monitor.RequestRecord) {
 	f.mu.Unlock()
 }
 
-// setState changes a provider's state and re-elects the active backend as
-// the monitor would (first routable in priority order; none: PANIC), then
+// setState changes a provider's state as the monitor would, then
 // publishes the new snapshot to subscribers, latest wins.
 func (f *fakeSource) setState(name string, st monitor.State) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.snap = f.next(name, st)
+	for ch := range f.subs {
+		select {
+		case <-ch:
+		default:
+		}
+		ch <- f.snap
+	}
+}
+
+// setStateUnseen changes a provider's state without publishing it, and
+// has the next stale Snapshot calls still return the old snapshot: what a
+// request sees when the watcher applies a change between two of its reads.
+func (f *fakeSource) setStateUnseen(name string, st monitor.State, stale int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.prev, f.stale = f.snap, stale
+	f.snap = f.next(name, st)
+}
+
+// next is the snapshot after name enters st, with the active backend
+// re-elected as the monitor would (first routable in priority order; none:
+// PANIC). The caller holds f.mu.
+func (f *fakeSource) next(name string, st monitor.State) *monitor.Snapshot {
 	next := *f.snap
 	next.Seq++
 	next.At = time.Now()
@@ -83,14 +112,7 @@ func (f *fakeSource) setState(name string, st monitor.State) {
 			break
 		}
 	}
-	f.snap = &next
-	for ch := range f.subs {
-		select {
-		case <-ch:
-		default:
-		}
-		ch <- &next
-	}
+	return &next
 }
 
 func (f *fakeSource) Send(c monitor.Command) error {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"switchboard/config"
 	"switchboard/monitor"
 )
 
@@ -20,6 +21,10 @@ type request struct {
 	model    string      // the client's model, "" when none
 	modelAt  [2]int      // span of the model's JSON string in the body
 	hasModel bool
+	// triedBuf holds the backends tried, for the default max_attempts
+	// without an allocation: the rescuer's waiter keeps them, so they
+	// cannot live on forward's stack.
+	triedBuf [config.DefaultMaxAttempts]*backend
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
@@ -111,7 +116,7 @@ func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, rest strin
 // forward tries backends in the monitor's route order until one answers
 // or max_attempts, the route or the retry budget runs out.
 func (g *Gateway) forward(w http.ResponseWriter, req *request) {
-	tried := make([]*backend, 0, g.cfg.MaxAttempts)
+	tried := req.triedBuf[:0] // append grows it when max_attempts is larger
 	fails := make([]failure, 0, g.cfg.MaxAttempts)
 	free, budgetOut := false, false
 	for len(tried) < g.cfg.MaxAttempts {

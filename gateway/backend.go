@@ -31,6 +31,7 @@ type backend struct {
 	hidden      []string // every secret of the provider (probes.Secrets): never shown
 	secretForms []string // hidden and its escaped forms, as Redact replaces them
 	secrets     [][]byte // secretForms as bytes, searched in answers
+	longest     int      // bytes in the longest of secrets: how far one can reach past a cut
 }
 
 func newBackend(p config.Provider) *backend {
@@ -46,6 +47,7 @@ func newBackend(p config.Provider) *backend {
 		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
 			b.secretForms = append(b.secretForms, form)
 			b.secrets = append(b.secrets, []byte(form))
+			b.longest = max(b.longest, len(form))
 		}
 	}
 	return b

@@ -5,12 +5,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/iotest"
 	"time"
 
 	"switchboard/config"
+	"switchboard/probes"
 )
 
 func TestBudget(t *testing.T) {
@@ -87,6 +89,69 @@ func TestRelayOversizedEvent(t *testing.T) {
 	got, r, err := relayOf(t, strings.NewReader(big), "")
 	if err != nil || got != big || r.midEvent {
 		t.Errorf("oversized event: %d of %d bytes, err %v, mid %v", len(got), len(big), err, r.midEvent)
+	}
+}
+
+// pumpOf relays src through a buffer of size bytes instead of a pooled one,
+// so a test decides where an oversized event is cut.
+func pumpOf(t *testing.T, src io.Reader, b *backend, size int) (string, error) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	r := &relay{w: rec, rc: http.NewResponseController(rec), b: b, t0: time.Now(), timer: timer, idle: time.Hour}
+	err := r.pump(src, make([]byte, size))
+	return rec.Body.String(), err
+}
+
+// around is the part of s near i, for messages about long streams.
+func around(s string, i int) string { return s[min(max(i-10, 0), len(s)):min(i+40, len(s))] }
+
+// An oversized event goes out in pieces, each redacted alone: every form of
+// a secret (the escaped ones are longer) must be redacted wherever the cuts
+// fall, whether the event ends or the body stops inside it.
+func TestRelayRedactsSecretAcrossPieces(t *testing.T) {
+	const secret = "p@ss/w0rd"
+	b := newBackend(config.Provider{Kind: config.KindOpenAI, APIKey: secret})
+	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret)}
+	for _, size := range []int{2 * b.longest, 2*b.longest + 1, 64} {
+		for _, form := range forms {
+			for at := len("data: "); at < 3*size; at++ {
+				for _, end := range []string{"\n\ndata: [DONE]\n\n", ""} {
+					in := "data: " + strings.Repeat("x", at-len("data: ")) + form + end
+					got, err := pumpOf(t, strings.NewReader(in), b, size)
+					if want := probes.Redact(in, secret); err != nil || got != want {
+						t.Fatalf("buffer %d, %q at %d: the client got %q…, err %v", size, form, at, around(got, at), err)
+					}
+				}
+			}
+		}
+	}
+}
+
+// A secret longer than the pooled buffer still leaves the relay room to
+// hold back its tail and move on, and is redacted. A relay that cannot move
+// on spins, so the test gives up after a while rather than hang the run.
+func TestRelaySecretLongerThanBuffer(t *testing.T) {
+	key := strings.Repeat("k", 2*initialBuffer)
+	at := initialBuffer / 2
+	in := "data: " + strings.Repeat("x", at-len("data: ")) + key + "\n\ndata: [DONE]\n\n"
+	type result struct {
+		got string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		got, _, err := relayOf(t, strings.NewReader(in), key)
+		done <- result{got, err}
+	}()
+	select {
+	case res := <-done:
+		if want := probes.Redact(in, key); res.err != nil || res.got != want {
+			t.Errorf("the client got %d bytes, %q… at the key, err %v", len(res.got), around(res.got, at), res.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the relay made no progress: a full buffer held back whole")
 	}
 }
 

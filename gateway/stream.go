@@ -91,7 +91,18 @@ type relay struct {
 func (r *relay) run(src io.Reader) error {
 	bp := getBuf()
 	defer putBuf(bp)
-	buf := (*bp)[:cap(*bp)]
+	if cap(*bp) < 2*r.b.longest {
+		// safeCut holds up to longest-1 bytes of a full buffer back for the
+		// next read: a buffer no longer than that would pass nothing on and
+		// spin; at twice the longest secret, each piece is over half of it.
+		*bp = make([]byte, 0, 2*r.b.longest)
+	}
+	return r.pump(src, (*bp)[:cap(*bp)])
+}
+
+// pump relays src through buf, which must be at least as long as the backend's
+// longest secret (see run).
+func (r *relay) pump(src io.Reader, buf []byte) error {
 	pending := 0
 	for {
 		n, err := src.Read(buf[pending:])
@@ -102,7 +113,9 @@ func (r *relay) run(src io.Reader) error {
 		cut := lastEventEnd(buf[:pending])
 		full := cut == 0 && pending == len(buf)
 		if full {
-			cut = pending // one event larger than the buffer: pass it on in pieces
+			// One event larger than the buffer: pass it on in pieces, cut
+			// where no secret straddles the cut so redact can find it.
+			cut = r.b.safeCut(buf[:pending])
 		}
 		if cut > 0 {
 			if werr := r.emit(buf[:cut]); werr != nil {

@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"switchboard/config"
+	"switchboard/gateway"
 	"switchboard/probes"
 )
 
@@ -60,5 +62,40 @@ func TestStreamTruncationIsAnError(t *testing.T) {
 				t.Errorf("reports %+v, want one %s", rs, tc.class)
 			}
 		})
+	}
+}
+
+// sseBody is an upstream that streams body as its answer and ends cleanly.
+func sseBody(t *testing.T, body func() string) string {
+	t.Helper()
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = w.Write([]byte(body()))
+	}))
+	t.Cleanup(up.Close)
+	return up.URL + "/v1"
+}
+
+// An event larger than the relay's buffer reaches the client in pieces cut
+// at multiples of the buffer's size; the upstream's key must be redacted
+// even when a cut falls inside it. The key is put across each of the first
+// two boundaries of a fresh pooled buffer, at every offset.
+func TestStreamRedactsKeyAcrossPieces(t *testing.T) {
+	const prefix = "data: "
+	var at atomic.Int64 // where the key begins in the event
+	event := func() string {
+		pad := strings.Repeat("x", int(at.Load())-len(prefix))
+		return prefix + pad + upstreamKey + "\n\ndata: [DONE]\n\n"
+	}
+	p := config.Provider{Name: "big", Kind: config.KindOpenAI, BaseURL: sseBody(t, event), APIKey: upstreamKey}
+	h := start(t, newConfig(p), newFakeSource("big"))
+	for _, cut := range []int{gateway.RelayBuffer, 2 * gateway.RelayBuffer} {
+		for s := cut - len(upstreamKey) + 1; s < cut; s++ {
+			at.Store(int64(s))
+			_, _, body := h.do("POST", "/v1/chat/completions", chatBody, nil)
+			if strings.Contains(body, upstreamKey) || !strings.HasSuffix(body, "REDACTED\n\ndata: [DONE]\n\n") {
+				t.Fatalf("key at %d, cut at %d: the client saw %q", s, cut, body[max(0, s-20):])
+			}
+		}
 	}
 }

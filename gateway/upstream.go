@@ -112,6 +112,24 @@ func (b *backend) showsSecret(s string) bool {
 	return false
 }
 
+// safeCut is where p, the start of an event too big for the relay's buffer,
+// may be cut so that redact, seeing each piece alone, still finds every
+// secret whole. The last longest-1 bytes stay back, since the next read may
+// complete a secret they begin; a secret that starts before that point ends
+// inside p and goes whole into this piece. len(p) must be at least longest,
+// so the piece is never empty.
+func (b *backend) safeCut(p []byte) int {
+	cut := len(p) - max(b.longest-1, 0)
+	end := cut
+	for _, s := range b.secrets {
+		lo := max(cut-len(s)+1, 0)
+		if i := bytes.Index(p[lo:], s); i >= 0 && lo+i < cut {
+			end = max(end, lo+i+len(s))
+		}
+	}
+	return end
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func equalFoldPrefix(s, prefix string) bool {

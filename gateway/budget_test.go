@@ -63,6 +63,29 @@ func TestRelayWritesWholeEvents(t *testing.T) {
 	}
 }
 
+// Only a line that is exactly "data: [DONE]" or "data:[DONE]" ends the
+// stream, however the reads cut the body; the text elsewhere is content.
+func TestRelaySeesDoneOnlyAsALine(t *testing.T) {
+	const ev = "data: {\"a\":1}\n\n"
+	for stream, want := range map[string]bool{
+		ev + "data: [DONE]\n\n":                              true,
+		ev + "data:[DONE]\r\n\r\n":                           true,
+		ev + "data: [DONE]\n":                                true, // the body ends before the blank line
+		"data: {\"t\":\"data: [DONE]\\n\\n\"}\n\n":           false,
+		"data: {\"t\":\"x\ndata:[DONE]\"}\n\n":               false,
+		ev + "data:  [DONE]\n\n":                             false, // the value is " [DONE]"
+		ev + "xdata: [DONE]\n\n":                             false,
+		ev + "data: [DONE]":                                  false, // cut inside the line
+		"data: {\"t\":\"data: [DONE]\"}\n\ndata: [DONE]\n\n": true,
+	} {
+		for _, src := range []io.Reader{strings.NewReader(stream), iotest.OneByteReader(strings.NewReader(stream))} {
+			if _, r, err := relayOf(t, src, ""); err != nil || r.sawDone != want {
+				t.Errorf("%q: done %v, err %v; want done %v", stream, r.sawDone, err, want)
+			}
+		}
+	}
+}
+
 func TestRelayDropsPartialEventOnError(t *testing.T) {
 	src := io.MultiReader(strings.NewReader("data: {\"a\":1}\n\ndata: {\"trunc"), iotest.ErrReader(io.ErrUnexpectedEOF))
 	got, r, err := relayOf(t, src, "")

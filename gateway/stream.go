@@ -22,8 +22,7 @@ func (e writeFailed) Error() string { return "writing to client: " + e.err.Error
 
 var (
 	dataField = []byte("data:")
-	doneEvent = []byte("data: [DONE]")
-	doneTight = []byte("data:[DONE]")
+	doneValue = []byte("[DONE]")
 	lfEnd     = []byte("\n\n")
 	crlfEnd   = []byte("\r\n\r\n")
 )
@@ -126,8 +125,9 @@ func (r *relay) pump(src io.Reader, buf []byte) error {
 		}
 		if err == io.EOF {
 			if pending > 0 {
-				r.midEvent = true
-				return r.emit(buf[:pending])
+				err := r.emit(buf[:pending])
+				r.midEvent = true // set after emit, which reads where p starts from it
+				return err
 			}
 			return nil
 		}
@@ -141,7 +141,7 @@ func (r *relay) emit(p []byte) error {
 	if r.ttft == 0 && bytes.Contains(p, dataField) {
 		r.ttft = time.Since(r.t0)
 	}
-	if !r.sawDone && (bytes.Contains(p, doneEvent) || bytes.Contains(p, doneTight)) {
+	if !r.sawDone && hasDone(p, !r.midEvent) {
 		r.sawDone = true
 	}
 	if _, err := r.w.Write(r.b.redact(p)); err != nil {
@@ -152,6 +152,42 @@ func (r *relay) emit(p []byte) error {
 	}
 	return nil
 }
+
+// hasDone reports whether p holds the [DONE] event: a line that is exactly
+// "data: [DONE]" or "data:[DONE]". The same text inside a token (a model
+// explaining SSE) must not pass for the end of the stream, or a truncated
+// answer would end cleanly; a JSON string holds no raw line end, so the
+// line end required after it tells the two apart. lineStart says whether
+// p starts a line. One search per chunk in the common case: no "[DONE]".
+func hasDone(p []byte, lineStart bool) bool {
+	for off := 0; ; {
+		i := bytes.Index(p[off:], doneValue)
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + len(doneValue)
+		if off < len(p) && isLineEnd(p[off]) && onlyDataField(p[:i], lineStart) {
+			return true
+		}
+	}
+}
+
+// onlyDataField reports whether the line that head ends with is just the
+// data field's name and its optional space. lineStart says whether head
+// starts a line.
+func onlyDataField(head []byte, lineStart bool) bool {
+	head = bytes.TrimSuffix(head, []byte(" "))
+	if !bytes.HasSuffix(head, dataField) {
+		return false
+	}
+	if n := len(head) - len(dataField); n > 0 {
+		return isLineEnd(head[n-1])
+	}
+	return lineStart
+}
+
+func isLineEnd(c byte) bool { return c == '\n' || c == '\r' }
 
 // errorEvent ends the stream with an OpenAI-style error the SDKs raise.
 func (r *relay) errorEvent(msg string) {

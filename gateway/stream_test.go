@@ -99,3 +99,46 @@ func TestStreamRedactsKeyAcrossPieces(t *testing.T) {
 		}
 	}
 }
+
+// "data: [DONE]" inside a token (a model explaining SSE) is text, not the
+// end of the stream: an upstream that stops after it cut the answer short,
+// and only the real [DONE] event ends the stream cleanly.
+func TestStreamFakeDoneIsNotTheEnd(t *testing.T) {
+	token := func(text string) string {
+		return `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini",` +
+			`"choices":[{"index":0,"delta":{"content":"` + text + `"},"finish_reason":null}]}` + "\n\n"
+	}
+	cases := map[string]struct {
+		body  string
+		class probes.Class
+	}{
+		"spaced in a token":      {token(`end with data: [DONE]\n\n`), probes.ClassBadResponse},
+		"tight in a token":       {token(`end with data:[DONE]\n\n`), probes.ClassBadResponse},
+		"in a token at its end":  {token(`data: [DONE]`), probes.ClassBadResponse},
+		"followed by a real one": {token(`end with data: [DONE]\n\n`) + "data: [DONE]\n\n", probes.ClassOK},
+		"tight real one":         {token(`hi`) + "data:[DONE]\r\n\r\n", probes.ClassOK},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := config.Provider{Name: "sse", Kind: config.KindOpenAI, APIKey: upstreamKey,
+				BaseURL: sseBody(t, func() string { return tc.body })}
+			h := start(t, newConfig(p), newFakeSource("sse"))
+			client := h.sdk()
+			stream := client.Chat.Completions.NewStreaming(context.Background(), chatParams())
+			n := 0
+			for stream.Next() {
+				n++
+			}
+			err := stream.Err()
+			if tc.class == probes.ClassOK && (n != 1 || err != nil) {
+				t.Fatalf("%d chunks, err %v; want 1 chunk and a clean end", n, err)
+			}
+			if tc.class != probes.ClassOK && (n != 1 || err == nil || !strings.Contains(err.Error(), "without [DONE]")) {
+				t.Fatalf("%d chunks, err %v; want 1 chunk then an error saying the stream ended without [DONE]", n, err)
+			}
+			if rs := h.src.ReportsAfter(1); len(rs) != 1 || rs[0].Class != tc.class {
+				t.Errorf("reports %+v, want one %s", rs, tc.class)
+			}
+		})
+	}
+}

@@ -35,8 +35,13 @@ func (c *call) stream(w http.ResponseWriter, resp *http.Response, n int) outcome
 	defer resp.Body.Close()
 	c.writeHead(w, resp, n, -1)
 	rc := http.NewResponseController(w)
-	_ = rc.Flush() // the client sees the commit (and the backend header) at once
 	idle := c.g.cfg.UpstreamTimeout.D()
+	// A client that stops reading would hold this handler in a write for as
+	// long as it lives; it gets the upstream's idle allowance per write. The
+	// deadline is the connection's, so it is cleared for its next request.
+	defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
+	_ = rc.SetWriteDeadline(time.Now().Add(idle))
+	_ = rc.Flush() // the client sees the commit (and the backend header) at once
 	c.timer.Reset(idle)
 	r := relay{w: w, rc: rc, b: c.b, t0: c.t0, timer: c.timer, idle: idle}
 	err := r.run(resp.Body)
@@ -67,7 +72,7 @@ func (c *call) streamError(err error, idle time.Duration) (probes.Class, string)
 		return probes.ClassTimeout, "stream stalled: nothing for " + idle.String()
 	}
 	class, msg := probes.ClassifyError(c.ctx, err)
-	return class, probes.Redact(msg, c.b.hidden...)
+	return class, probes.Short(probes.Redact(msg, c.b.hidden...)) // as call.fail does
 }
 
 // needsDone reports whether the route's streams end with [DONE].
@@ -144,6 +149,7 @@ func (r *relay) emit(p []byte) error {
 	if !r.sawDone && hasDone(p, !r.midEvent) {
 		r.sawDone = true
 	}
+	_ = r.rc.SetWriteDeadline(time.Now().Add(r.idle))
 	if _, err := r.w.Write(r.b.redact(p)); err != nil {
 		return writeFailed{err}
 	}
@@ -198,6 +204,7 @@ func (r *relay) errorEvent(msg string) {
 	b = append(b, "data: "...)
 	b = append(b, errorJSON("server_error", "upstream_stream_error", msg)...)
 	b = append(b, lfEnd...)
+	_ = r.rc.SetWriteDeadline(time.Now().Add(r.idle)) // the last one may have run out meanwhile
 	_, _ = r.w.Write(b)
 	_ = r.rc.Flush()
 }

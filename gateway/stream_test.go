@@ -2,6 +2,9 @@ package gateway_test
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -140,5 +143,36 @@ func TestStreamFakeDoneIsNotTheEnd(t *testing.T) {
 				t.Errorf("reports %+v, want one %s", rs, tc.class)
 			}
 		})
+	}
+}
+
+// A client that stops reading a stream does not hold the gateway forever:
+// once nothing it writes is taken for upstream_timeout, the gateway drops
+// the client and the upstream call ends, reported as the client's doing.
+func TestStreamToStuckClientEnds(t *testing.T) {
+	event := "data: " + strings.Repeat("x", 64<<10) + "\n\n"
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for r.Context().Err() == nil {
+			if _, err := io.WriteString(w, event); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(up.Close)
+	p := config.Provider{Name: "sse", Kind: config.KindOpenAI, BaseURL: up.URL + "/v1", APIKey: upstreamKey}
+	h := start(t, newConfig(p), newFakeSource("sse")) // upstream_timeout 1s
+	conn, err := net.Dial("tcp", strings.TrimPrefix(h.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}`
+	fmt.Fprintf(conn, "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		len(body), body)
+	// Never read. Without a write deadline the gateway would wait here
+	// for as long as this connection stays open.
+	if rs := h.src.ReportsAfter(1); len(rs) != 1 || rs[0].Provider != "sse" {
+		t.Fatalf("reports %+v: the stream to a client that stopped reading did not end", rs)
 	}
 }

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -71,5 +72,21 @@ func TestKeyNeverInErr(t *testing.T) {
 		if p.Name == "openai" && !strings.Contains(r.Err, "bad credentials: Bearer REDACTED") {
 			t.Fatalf("redaction must keep the rest of the message: %q", r.Err)
 		}
+	}
+}
+
+// base_url credentials go out as basic auth; a server that echoes the
+// header would show them as base64, which is as good as the password.
+func TestBasicAuthFromBaseURLRedacted(t *testing.T) {
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"error":{"message":"bad credentials: %s"}}`, r.Header.Get("Authorization"))
+	}))
+	defer echo.Close()
+	base := strings.Replace(echo.URL, "http://", "http://svc:hunter2-very-secret@", 1) + "/v1"
+	r := probe(t, config.Provider{Name: "p", Kind: "openai-compatible", BaseURL: base}, 5*time.Second)
+	if !strings.Contains(r.Err, "bad credentials: Basic REDACTED") {
+		t.Fatalf("Err %q, want the basic-auth header redacted", r.Err)
 	}
 }

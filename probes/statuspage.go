@@ -23,8 +23,9 @@ type summary struct {
 
 // StatusPage reads p's official status page (Atlassian Statuspage
 // summary.json): the page-wide indicator and the status of the component
-// named p.StatusComponent (case-insensitive). Unknown words pass through
-// as they are; any failure is reported in StatusWord.Err.
+// named p.StatusComponent (case-insensitive), which must be on the page.
+// Unknown words pass through as they are; any failure is reported in
+// StatusWord.Err.
 func StatusPage(ctx context.Context, client *http.Client, p config.Provider) StatusWord {
 	word, err := readStatusPage(ctx, client, p)
 	if err != nil {
@@ -48,11 +49,7 @@ func readStatusPage(ctx context.Context, client *http.Client, p config.Provider)
 		return StatusWord{}, fmt.Errorf("status page: %v", innermost(err))
 	}
 	req.Header.Set("Accept", "application/json")
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req) // a public page: redirects carry no key
-
+	resp, err := withRedirects(client, maxStatusRedirects).Do(req)
 	if err != nil {
 		_, msg := ClassifyError(ctx, err)
 		return StatusWord{}, fmt.Errorf("status page: %s", msg)
@@ -75,11 +72,37 @@ func readStatusPage(ctx context.Context, client *http.Client, p config.Provider)
 	}
 	word := StatusWord{Indicator: cmpOr(s.Status.Indicator, "unknown")}
 	want := strings.TrimSpace(p.StatusComponent)
+	if want == "" {
+		return word, nil
+	}
 	for _, c := range s.Components {
-		if want != "" && strings.EqualFold(strings.TrimSpace(c.Name), want) {
+		if strings.EqualFold(strings.TrimSpace(c.Name), want) {
 			word.Component = c.Status
-			break
+			return word, nil
 		}
 	}
-	return word, nil
+	// Not the page-wide word instead: on a page that covers several
+	// products, another one's outage would take this provider out of
+	// rotation. A renamed or mistyped component is the operator's to fix.
+	return StatusWord{}, fmt.Errorf("status page: no component named %q", want)
+}
+
+// maxStatusRedirects is how many redirects a status page may take (http to
+// https, a moved host): a public page, so no key can follow them.
+const maxStatusRedirects = 3
+
+// withRedirects is client, but following up to n redirects whatever client
+// the caller passed (the probes' own client answers them instead).
+func withRedirects(client *http.Client, n int) *http.Client {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	c := *client
+	c.CheckRedirect = func(_ *http.Request, via []*http.Request) error {
+		if len(via) > n {
+			return fmt.Errorf("more than %d redirects", n)
+		}
+		return nil
+	}
+	return &c
 }

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -19,14 +20,46 @@ func TestStatusPage(t *testing.T) {
 	if w.Indicator != "minor" || w.Component != "degraded_performance" || w.Err != "" || w.At.IsZero() {
 		t.Fatalf("got %+v", w)
 	}
-	// Unknown words pass through; an unmatched component is "".
+	// Unknown words pass through.
 	page.Set("maintenance", map[string]string{"API": "exploded"})
 	if w := StatusPage(t.Context(), client, p); w.Indicator != "maintenance" || w.Component != "exploded" {
 		t.Fatalf("got %+v", w)
 	}
-	p.StatusComponent = "Embeddings"
-	if w := StatusPage(t.Context(), client, p); w.Component != "" || w.Err != "" {
-		t.Fatalf("unmatched component: %+v", w)
+}
+
+// A component that is not on the page is an error, not the page-wide word:
+// on a page covering several products another one's outage would
+// otherwise take this provider out of rotation.
+func TestStatusPageMissingComponent(t *testing.T) {
+	page := fakes.StartStatusPage("major", map[string]string{"API": "operational", "ChatGPT": "major_outage"})
+	defer page.Close()
+	client := NewClient()
+	defer client.CloseIdleConnections()
+	w := StatusPage(t.Context(), client, config.Provider{Name: "openai", StatusPage: page.URL(), StatusComponent: "APIs"})
+	if w.Indicator != "" || w.Component != "" || w.Err != `status page: no component named "APIs"` {
+		t.Fatalf("got %+v, want an error naming the missing component and no words", w)
+	}
+}
+
+// A status page that moved (http to https, a new host) is followed, a few
+// hops at most.
+func TestStatusPageFollowsRedirects(t *testing.T) {
+	page := fakes.StartStatusPage("none", map[string]string{"API": "operational"})
+	defer page.Close()
+	moved := httptest.NewServer(http.RedirectHandler(page.URL(), http.StatusMovedPermanently))
+	defer moved.Close()
+	var loop *httptest.Server
+	loop = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, loop.URL+"/again", http.StatusFound)
+	}))
+	defer loop.Close()
+	client := NewClient()
+	defer client.CloseIdleConnections()
+	if w := StatusPage(t.Context(), client, config.Provider{Name: "p", StatusPage: moved.URL}); w.Err != "" || w.Indicator != "none" {
+		t.Errorf("moved page: %+v", w)
+	}
+	if w := StatusPage(t.Context(), client, config.Provider{Name: "p", StatusPage: loop.URL}); !strings.Contains(w.Err, "redirects") {
+		t.Errorf("redirect loop: %+v, want an error about redirects", w)
 	}
 }
 

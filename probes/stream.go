@@ -31,6 +31,11 @@ func readStream(body io.Reader, kind streamKind, firstToken func()) error {
 		if read += len(line); read > maxBody {
 			return badStream("stream exceeds 1 MiB")
 		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			// A stall or a reset mid-line: the half line is not the
+			// provider's JSON to judge, the broken read is the outcome.
+			return err
+		}
 		line = strings.TrimRight(line, "\r\n")
 		switch {
 		case line == "":

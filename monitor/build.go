@@ -85,7 +85,8 @@ func (c *core) providerSnapshot(p *provider, now time.Time) ProviderSnapshot {
 	ps := ProviderSnapshot{Name: p.cfg.Name, Kind: p.cfg.Kind, Priority: p.priority, Enabled: p.enabled,
 		State: p.state, Since: p.since, Cause: p.cause, Last: p.last, HasLast: p.hasLast, Stats: st,
 		Samples: p.hist.since(from), RateLimitedUntil: p.rateLimitedTill, DrainedUntil: p.drainedUntil,
-		HolddownUntil: p.holddownUntil, Interval: c.intervalFor(p, now), Timeout: c.timeoutFor(p, now)}
+		HolddownUntil: p.holddownUntil, Interval: c.intervalFor(p, now), Timeout: c.timeoutFor(p, now),
+		OfficialDown: p.officialDown}
 	if p.state != StateRateLimited {
 		ps.RateLimitedUntil = time.Time{}
 	}

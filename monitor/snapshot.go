@@ -102,6 +102,10 @@ type ProviderSnapshot struct {
 	Stats    Stats
 	Samples  []Sample // oldest first, bounded
 	Official *probes.StatusWord
+	// OfficialDown is set while an authoritative status page reports an
+	// outage: the policy then keeps the provider out of rotation whatever
+	// its probes say, and so must everything that reads the Snapshot.
+	OfficialDown bool
 
 	RateLimitedUntil time.Time
 	DrainedUntil     time.Time // force failover drain
@@ -156,8 +160,9 @@ func (s *Snapshot) Provider(name string) (*ProviderSnapshot, bool) {
 }
 
 // Route is the order in which the gateway tries backends: the active one
-// first, then every other routable, enabled, undrained provider in priority
-// order. In PANIC it holds the active (least-bad) backend alone.
+// first, then every other provider in rotation (see inRotation) in priority
+// order. In PANIC it holds the active (least-bad) backend alone. It is
+// called per request, so it allocates the returned slice and nothing else.
 func (s *Snapshot) Route() []string {
 	out := make([]string, 0, len(s.Providers))
 	if s.Active != "" {
@@ -166,14 +171,17 @@ func (s *Snapshot) Route() []string {
 	if s.Mode == ModePanic {
 		return out
 	}
-	for _, p := range s.Providers {
-		if p.Name == s.Active || !p.Enabled || !p.State.Routable() {
-			continue
+	for i := range s.Providers {
+		if p := &s.Providers[i]; p.Name != s.Active && p.inRotation(s.At) {
+			out = append(out, p.Name)
 		}
-		if !p.DrainedUntil.IsZero() && p.DrainedUntil.After(s.At) {
-			continue
-		}
-		out = append(out, p.Name)
 	}
 	return out
+}
+
+// inRotation mirrors the policy's provider.routable on the Snapshot's
+// copy, so the gateway never tries a backend the policy would not choose:
+// enabled, in a routable state, not officially down, not drained.
+func (p *ProviderSnapshot) inRotation(at time.Time) bool {
+	return p.Enabled && p.State.Routable() && !p.OfficialDown && !at.Before(p.DrainedUntil)
 }

@@ -71,9 +71,7 @@ func (c *core) snapshot(now time.Time, seq uint64) *Snapshot {
 		c.eventsCache = append([]Event(nil), c.events...)
 	}
 	s.Events = c.eventsCache
-	if route := s.Route(); len(route) > 1 {
-		s.Next = route[1]
-	}
+	s.Next = c.failoverTarget(now)
 	return s
 }
 

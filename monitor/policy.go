@@ -44,12 +44,38 @@ func (c *core) choose(now time.Time) (string, Mode) {
 		}
 		return cur.cfg.Name, mode
 	}
-	for _, p := range cands {
-		if !p.inHolddown(now) {
-			return p.cfg.Name, mode
+	// The active backend has left rotation: go where a force failover goes.
+	return c.failoverTarget(now), mode
+}
+
+// failoverTarget is the backend that takes over when the active one leaves
+// rotation, by failure or by force failover: the first routable provider
+// in failover order. The snapshot names it as Next, so the prompt "fail
+// over to X?" and the move it confirms come from this one function.
+func (c *core) failoverTarget(now time.Time) string {
+	target := ""
+	inFailoverOrder(len(c.provs), func(i int) bool { return c.provs[i].inHolddown(now) }, func(i int) bool {
+		if p := c.provs[i]; p.cfg.Name != c.active && p.routable(now) {
+			target = p.cfg.Name
+		}
+		return target == ""
+	})
+	return target
+}
+
+// inFailoverOrder calls visit with the indices 0..n-1 of providers in
+// priority order, those out of hold-down before those in it, until visit
+// returns false. A provider in hold-down has just recovered from an
+// outage and may flap, so it is the last resort. Both the policy and
+// Snapshot.Route walk providers through it, so they cannot disagree.
+func inFailoverOrder(n int, held func(i int) bool, visit func(i int) bool) {
+	for _, lastResort := range [2]bool{false, true} {
+		for i := range n {
+			if held(i) == lastResort && !visit(i) {
+				return
+			}
 		}
 	}
-	return cands[0].cfg.Name, mode
 }
 
 // mayFailBackTo says whether a higher-priority provider may take over from a

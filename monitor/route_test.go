@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"switchboard/probes"
 )
@@ -32,4 +33,50 @@ func TestRouteLeavesOutAuthoritativeOutage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNextIsWhereForceFailoverGoes checks that the backend the snapshot
+// names as next, which the failover prompt shows and the gateway retries
+// first, is the one a force failover then makes active.
+func TestNextIsWhereForceFailoverGoes(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(*sim)
+		want  string
+	}{
+		{"standbys healthy", func(*sim) {}, "azure"},
+		{"azure in hold-down", func(s *sim) { s.eject("azure") }, "ollama"},
+		{"every standby in hold-down", func(s *sim) { s.eject("azure"); s.eject("ollama") }, "azure"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSim(t, "openai", "azure", "ollama")
+			s.all("openai", "azure", "ollama")
+			c.setup(s)
+			snap := s.c.snapshot(s.now, 1)
+			s.c.apply(ForceFailover{}, s.now)
+			if snap.Next != c.want || s.c.active != c.want {
+				t.Fatalf("snapshot said next %q, force failover went to %q; want %q", snap.Next, s.c.active, c.want)
+			}
+			if r := snap.Route(); len(r) < 2 || r[1] != c.want {
+				t.Fatalf("gateway route %v tries %q second", r, c.want)
+			}
+		})
+	}
+}
+
+// eject takes a provider down and brings it back up, which leaves it in
+// its failback hold-down.
+func (s *sim) eject(name string) {
+	s.t.Helper()
+	for i := 0; i < 3; i++ {
+		s.fail(name, probes.ClassConnect)
+	}
+	s.ok(name)
+	s.ok(name)
+	s.wantState(name, StateUp)
+	if !s.c.byName[name].inHolddown(s.now) {
+		s.t.Fatalf("%s not in hold-down after recovering", name)
+	}
+	s.advance(time.Second)
 }

@@ -160,8 +160,9 @@ func (s *Snapshot) Provider(name string) (*ProviderSnapshot, bool) {
 }
 
 // Route is the order in which the gateway tries backends: the active one
-// first, then every other provider in rotation (see inRotation) in priority
-// order. In PANIC it holds the active (least-bad) backend alone. It is
+// first, then every other provider in rotation (see inRotation) in the
+// order the policy would fail over to them, so a retry goes where the
+// policy is about to send traffic anyway. In PANIC it holds the active (least-bad) backend alone. It is
 // called per request, so it allocates the returned slice and nothing else.
 func (s *Snapshot) Route() []string {
 	out := make([]string, 0, len(s.Providers))
@@ -171,11 +172,13 @@ func (s *Snapshot) Route() []string {
 	if s.Mode == ModePanic {
 		return out
 	}
-	for i := range s.Providers {
+	held := func(i int) bool { return s.At.Before(s.Providers[i].HolddownUntil) }
+	inFailoverOrder(len(s.Providers), held, func(i int) bool {
 		if p := &s.Providers[i]; p.Name != s.Active && p.inRotation(s.At) {
 			out = append(out, p.Name)
 		}
-	}
+		return true
+	})
 	return out
 }
 

@@ -11,13 +11,15 @@ import (
 var probeAll = monitor.ProbeNow{}
 
 // confirmation is a routing command waiting for y/n. It remembers the
-// active backend it was asked about: if that changes first, the question
-// no longer says what y would do, and it is dropped.
+// backends its question names: if one changes first, the question no
+// longer says what y would do, and it is dropped.
 type confirmation struct {
-	question string
-	cmd      monitor.Command
-	done     string // status once sent
-	active   string
+	question  string
+	cmd       monitor.Command
+	done      string // status once sent
+	active    string
+	namesNext bool   // the question names the failover destination
+	next      string // that destination, "" for "nothing else is routable"
 }
 
 // ask puts a routing command to the operator.
@@ -25,6 +27,19 @@ func (m Model) ask(question string, cmd monitor.Command, done string) Model {
 	m.pending = &confirmation{question: question + "? y/n", cmd: cmd, done: done, active: m.snap.Active}
 	m.status, m.statusErr = "", false
 	return m
+}
+
+// untrueIn says why snap makes the question untrue, or "" if it still
+// holds. A force failover goes to snap.Next, so a prompt naming another
+// destination must not be answered.
+func (c *confirmation) untrueIn(snap *monitor.Snapshot) string {
+	switch {
+	case c.active != snap.Active:
+		return "the active backend changed to " + orNone(snap.Active)
+	case c.namesNext && c.next != snap.Next:
+		return "the next backend changed to " + orNone(snap.Next)
+	}
+	return ""
 }
 
 // onPromptKey answers a pending prompt: y sends, n or esc cancels, ctrl+c
@@ -59,13 +74,15 @@ func (m Model) askFailover() Model {
 		m.status, m.statusErr = "no active backend to fail over from", true
 		return m
 	}
-	from := m.snap.Active
-	if m.snap.Next == "" {
-		return m.ask("fail over from "+from+" (nothing else is routable)", monitor.ForceFailover{},
+	from, to := m.snap.Active, m.snap.Next
+	if to == "" {
+		m = m.ask("fail over from "+from+" (nothing else is routable)", monitor.ForceFailover{},
 			"failover requested from "+from)
+	} else {
+		m = m.ask("fail over from "+from+" to "+to, monitor.ForceFailover{}, "failover requested: "+from+" → "+to)
 	}
-	return m.ask("fail over from "+from+" to "+m.snap.Next, monitor.ForceFailover{},
-		"failover requested: "+from+" → "+m.snap.Next)
+	m.pending.namesNext, m.pending.next = true, to
+	return m
 }
 
 // askPin asks before pinning the selected provider as the active backend.

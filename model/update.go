@@ -50,9 +50,12 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 	if n := len(m.snap.Providers); m.selected >= n {
 		m.selected = max(0, n-1)
 	}
-	if m.pending != nil && m.pending.active != m.snap.Active {
+	if m.pending == nil {
+		return m
+	}
+	if why := m.pending.untrueIn(m.snap); why != "" {
 		m.pending = nil
-		m.status, m.statusErr = "cancelled: the active backend changed to "+orNone(m.snap.Active)+"; ask again", true
+		m.status, m.statusErr = "cancelled: "+why+"; ask again", true
 	}
 	return m
 }

@@ -46,9 +46,18 @@ func (h *harness) chatCall() callResult {
 }
 
 // TestInFlightRescue: a request waiting on a hanging primary is moved to
-// the secondary as soon as the monitor marks the primary down, long before
-// the attempt's own timeout.
+// the secondary as soon as the monitor marks the primary down, or its
+// authoritative status page does, long before the attempt's own timeout.
 func TestInFlightRescue(t *testing.T) {
+	t.Run("marked down", func(t *testing.T) {
+		testRescue(t, func(src *fakeSource) { src.setState("primary", monitor.StateDown) })
+	})
+	t.Run("official outage", func(t *testing.T) {
+		testRescue(t, func(src *fakeSource) { src.setOfficialDown("primary") })
+	})
+}
+
+func testRescue(t *testing.T, takeOut func(*fakeSource)) {
 	primary := startFake(t, fakes.Options{Kind: "openai", APIKey: upstreamKey})
 	secondary := startFake(t, fakes.Options{Kind: "openai", APIKey: upstreamKey})
 	cfg := newConfig(provider("primary", config.KindOpenAI, primary), provider("secondary", config.KindOpenAI, secondary))
@@ -65,7 +74,7 @@ func TestInFlightRescue(t *testing.T) {
 		t.Fatalf("request finished while the primary hung and was still up: %+v", r)
 	default:
 	}
-	src.setState("primary", monitor.StateDown)
+	takeOut(src)
 	var r callResult
 	select {
 	case r = <-done:

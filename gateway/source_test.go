@@ -70,9 +70,20 @@ func (f *fakeSource) RecordRequest(rec monitor.RequestRecord) {
 // setState changes a provider's state as the monitor would, then
 // publishes the new snapshot to subscribers, latest wins.
 func (f *fakeSource) setState(name string, st monitor.State) {
+	f.change(name, func(p *monitor.ProviderSnapshot) { p.State = st })
+}
+
+// setOfficialDown has name's authoritative status page report an outage,
+// which takes it out of rotation as the monitor would, and publishes it.
+func (f *fakeSource) setOfficialDown(name string) {
+	f.change(name, func(p *monitor.ProviderSnapshot) { p.OfficialDown = true })
+}
+
+// change applies edit to name's provider and publishes the new snapshot.
+func (f *fakeSource) change(name string, edit func(*monitor.ProviderSnapshot)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.snap = f.next(name, st)
+	f.snap = f.nextWith(name, edit)
 	for ch := range f.subs {
 		select {
 		case <-ch:
@@ -96,6 +107,11 @@ func (f *fakeSource) setStateUnseen(name string, st monitor.State, stale int) {
 // re-elected as the monitor would (first routable in priority order; none:
 // PANIC). The caller holds f.mu.
 func (f *fakeSource) next(name string, st monitor.State) *monitor.Snapshot {
+	return f.nextWith(name, func(p *monitor.ProviderSnapshot) { p.State = st })
+}
+
+// nextWith is next for any edit of name's provider.
+func (f *fakeSource) nextWith(name string, edit func(*monitor.ProviderSnapshot)) *monitor.Snapshot {
 	next := *f.snap
 	next.Seq++
 	next.At = time.Now()
@@ -103,11 +119,11 @@ func (f *fakeSource) next(name string, st monitor.State) *monitor.Snapshot {
 	next.Mode = monitor.ModePanic
 	for i := range next.Providers {
 		if next.Providers[i].Name == name {
-			next.Providers[i].State = st
+			edit(&next.Providers[i])
 		}
 	}
 	for _, p := range next.Providers {
-		if p.Enabled && p.State.Routable() {
+		if p.Enabled && p.State.Routable() && !p.OfficialDown {
 			next.Active, next.Mode = p.Name, monitor.ModeAuto
 			break
 		}

@@ -95,9 +95,9 @@ func (r *rescuer) recheck(snap *monitor.Snapshot, backend string, w *waiter) {
 
 // markedDown reports whether the monitor no longer considers backend
 // routable (down, rate-limited, misconfigured, disabled, or down by its
-// authoritative status page). A merely drained
-// backend keeps its in-flight requests: a slow answer is not a failure,
-// and cancelling it would waste the tokens already spent.
+// authoritative status page). A merely drained backend keeps its in-flight
+// requests: a slow answer is not a failure, and cancelling it would waste
+// the tokens already spent.
 func markedDown(snap *monitor.Snapshot, backend string) bool {
 	p, ok := snap.Provider(backend)
 	return ok && (!p.Enabled || !p.State.Routable() || p.OfficialDown)

@@ -128,3 +128,41 @@ providers:
 		}
 	}
 }
+
+// TestEnvValuesNeverInValidationErrors: a value that is wrong for its
+// field is quoted as the file has it, "${K}", never as expanded, which
+// may be a key put in the wrong variable.
+func TestEnvValuesNeverInValidationErrors(t *testing.T) {
+	src := `policy:
+  failback: ${K}
+gateway:
+  listen: ${K}
+providers:
+  - name: a
+    kind: ${K}
+  - name: b
+    kind: openai
+    api_key: x
+    probe: ${K}
+  - name: ${K}
+    kind: ollama
+  - name: ${K}
+    kind: ollama
+`
+	_, err := Parse("leak.yaml", []byte(src), envOf(map[string]string{"K": "sk-secret-123"}))
+	if err == nil {
+		t.Fatal("Parse accepted a broken config")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "sk-secret-123") {
+		t.Errorf("error text shows the variable's value:\n%s", msg)
+	}
+	for _, want := range []string{`policy.failback: must be "auto" or "manual", got "${K}"`,
+		`gateway.listen: must be host:port such as "127.0.0.1:8787", got "${K}"`,
+		`providers[0].kind: unknown kind "${K}"`, `providers[1].probe: must be one of models, chat, stream; got "${K}"`,
+		`providers[3].name: duplicate provider name "${K}"`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error text lacks %q:\n%s", want, msg)
+		}
+	}
+}

@@ -29,12 +29,18 @@ type fields struct {
 	start pos
 	keys  map[string]pos
 	vals  map[string]pos
+	// written is each value as the file has it, quoted for messages: never
+	// the ${VAR}-expanded text, which may be a secret.
+	written map[string]string
 	// bad marks keys whose value was already reported as wrong, so a
 	// later "missing" check does not pile a second message on it.
 	bad map[string]bool
 }
 
 func (f *fields) has(k string) bool { _, ok := f.keys[k]; return ok }
+
+// text is k's value as written in the file, quoted, for a message.
+func (f *fields) text(k string) string { return f.written[k] }
 
 // val is where k's value was written, or the mapping's start when k is absent.
 func (f *fields) val(k string) pos {
@@ -61,7 +67,7 @@ type providerLayout struct {
 // mapping decodes the mapping at v, calling set for each known key and
 // reporting unknown ones. A null or missing section decodes to nothing.
 func (d *decoder) mapping(v ast.Node, path string, names []string, set func(key string, val ast.Node)) *fields {
-	f := &fields{start: posOf(v), keys: map[string]pos{}, vals: map[string]pos{}, bad: map[string]bool{}}
+	f := &fields{start: posOf(v), keys: map[string]pos{}, vals: map[string]pos{}, written: map[string]string{}, bad: map[string]bool{}}
 	r := d.resolve(v)
 	if _, null := r.(*ast.NullNode); isNil(r) || null {
 		return f
@@ -83,6 +89,7 @@ func (d *decoder) mapping(v ast.Node, path string, names []string, set func(key 
 		}
 		f.keys[e.key] = e.kpos
 		f.vals[e.key] = posOf(e.val)
+		f.written[e.key] = raw(e.val, d)
 		before := len(d.errs)
 		set(e.key, e.val)
 		f.bad[e.key] = len(d.errs) > before

@@ -34,7 +34,7 @@ func (d *decoder) validate(c *Config, lay *layout) {
 		}
 		at := pl.f.val("name")
 		if first, dup := names[p.Name]; dup {
-			d.add(at, "%s.name: duplicate provider name %s (first at line %d)", pl.path, quote(p.Name), first.line)
+			d.add(at, "%s.name: duplicate provider name %s (first at line %d)", pl.path, pl.f.text("name"), first.line)
 			continue
 		}
 		names[p.Name] = at
@@ -44,7 +44,7 @@ func (d *decoder) validate(c *Config, lay *layout) {
 func (d *decoder) validatePolicy(c *Config, f *fields) {
 	p := c.Policy
 	if p.Failback != "" && p.Failback != FailbackAuto && p.Failback != FailbackManual {
-		d.add(f.val("failback"), `policy.failback: must be "auto" or "manual", got %s`, quote(p.Failback))
+		d.add(f.val("failback"), `policy.failback: must be "auto" or "manual", got %s`, f.text("failback"))
 	}
 	hold, max := orDur(p.Holddown, DefaultHolddown), orDur(p.HolddownMax, DefaultHolddownMax)
 	if hold > max {
@@ -71,11 +71,11 @@ func (d *decoder) validateGateway(g *Gateway, f *fields) {
 	host, port, err := net.SplitHostPort(g.Listen)
 	n, perr := strconv.Atoi(port)
 	if err != nil || perr != nil || n < 0 || n > 65535 {
-		d.add(at, `gateway.listen: must be host:port such as "127.0.0.1:8787", got %s`, quote(g.Listen))
+		d.add(at, `gateway.listen: must be host:port such as "127.0.0.1:8787", got %s`, f.text("listen"))
 		return
 	}
 	if !isLoopback(host) && g.Token == "" {
-		d.add(at, "gateway.listen: %s is not a loopback address; set gateway.token so only clients that know it can use the gateway", quote(g.Listen))
+		d.add(at, "gateway.listen: %s is not a loopback address; set gateway.token so only clients that know it can use the gateway", f.text("listen"))
 	}
 }
 

@@ -13,7 +13,7 @@ func (d *decoder) validateProvider(p *Provider, pl providerLayout) {
 	d.require(f, path, "name", p.Name, "")
 	d.checkKind(p, f, path)
 	if p.Probe != "" && p.Probe != ProbeModels && p.Probe != ProbeChat && p.Probe != ProbeStream {
-		d.add(f.val("probe"), "%s.probe: must be one of models, chat, stream; got %s", path, quote(p.Probe))
+		d.add(f.val("probe"), "%s.probe: must be one of models, chat, stream; got %s", path, f.text("probe"))
 	}
 	d.checkURLField(f, path, "base_url", p.BaseURL)
 	d.checkURLField(f, path, "status_page", p.StatusPage)
@@ -51,7 +51,7 @@ func (d *decoder) checkKind(p *Provider, f *fields, path string) {
 		if s := suggest(p.Kind, kinds); s != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", s)
 		}
-		d.add(f.val("kind"), "%s.kind: unknown kind %s%s; valid kinds: %s", path, quote(p.Kind), hint, list)
+		d.add(f.val("kind"), "%s.kind: unknown kind %s%s; valid kinds: %s", path, f.text("kind"), hint, list)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"switchboard/config"
@@ -31,9 +32,18 @@ func Redact(s string, secrets ...string) string {
 // maxErr is the longest Result.Err, in bytes.
 const maxErr = 120
 
-// Short makes an error text one line of at most maxErr bytes, cut on a rune
-// boundary. Redact before calling it: a cut secret could no longer be found.
+// Short makes an error text one printable line of at most maxErr bytes, cut
+// on a rune boundary. Redact before calling it: a cut secret could no longer
+// be found.
 func Short(s string) string {
+	// A provider's message is its own text: an escape sequence in it would
+	// clear or retitle the operator's terminal wherever it is printed.
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) <= maxErr {
 		return s

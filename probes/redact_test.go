@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"switchboard/config"
@@ -37,6 +38,10 @@ func TestShortErr(t *testing.T) {
 	got := Short("line one\n\tline two " + long)
 	if len(got) > maxErr || !utf8.ValidString(got) || !strings.HasPrefix(got, "line one line two é") || !strings.HasSuffix(got, "…") {
 		t.Fatalf("short: %d bytes %q", len(got), got)
+	}
+	// A provider's escape sequences must not reach the operator's terminal.
+	if got := Short("HTTP 500: \x1b[2J\x1b[31mPWNED\x1b]0;title\x07 \u009b1m end"); strings.ContainsFunc(got, unicode.IsControl) {
+		t.Errorf("control characters kept: %q", got)
 	}
 }
 

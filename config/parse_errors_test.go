@@ -97,6 +97,10 @@ func TestParseErrors(t *testing.T) {
 			`bad.yaml:2:11: gateway.listen: "0.0.0.0:8787" is not a loopback address; set gateway.token so only clients that know it can use the gateway`}},
 		{"http kind without url", "providers:\n  - name: proxy\n    kind: http\n    http:\n      expect_status: 204\n", []string{
 			`bad.yaml:2:5: providers[0]: kind http needs http.url or base_url`}},
+		{"http probe method and headers net/http would refuse", "providers:\n  - name: proxy\n    kind: http\n    http:\n      url: https://example.com\n      method: G ET\n      headers:\n        X Bad Name: v\n        X-Ok: \"a\\nb\"\n", []string{
+			`bad.yaml:6:15: providers[0].http.method: "G ET" is not an HTTP method`,
+			`bad.yaml:8:9: providers[0].http.headers: "X Bad Name" is not a valid header name`,
+			`bad.yaml:8:9: providers[0].http.headers: the value of "X-Ok" has a control character`}},
 		{"http section on another kind", okProvider + "    http:\n      url: https://example.com\n", []string{
 			`bad.yaml:6:7: providers[0].http: only used by kind http`}},
 		{"status component without page", okProvider + "    status_component: Chat Completions\n", []string{

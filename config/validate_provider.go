@@ -29,6 +29,7 @@ func (d *decoder) validateProvider(p *Provider, pl providerLayout) {
 	}
 	if p.HTTP != nil {
 		d.checkURLField(pl.httpSec, path+".http", "url", p.HTTP.URL)
+		d.checkHTTPProbe(p.HTTP, pl.httpSec, path+".http")
 	}
 	if !slices.Contains(kinds, p.Kind) {
 		return

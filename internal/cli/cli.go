@@ -42,8 +42,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "version":
 			return printVersion(s)
 		case "help":
-			fmt.Fprint(stdout, rootUsage)
-			return ExitOK
+			return runRoot([]string{"-help"}, s) // the usage with its flags, as --help prints it
 		}
 	}
 	return runRoot(args, s)

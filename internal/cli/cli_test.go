@@ -59,7 +59,7 @@ func TestHelpOnEachCommand(t *testing.T) {
 	}{
 		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "-config", "-demo", "-readonly", "-version"}},
 		{[]string{"-h"}, []string{"Usage:", "-readonly"}},
-		{[]string{"help"}, []string{"Usage:", "switchboard check", "-config", "-readonly"}},
+		{[]string{"help"}, []string{"Usage:", "switchboard check", "print the version and exit"}},
 		{[]string{"check", "--help"}, []string{"Usage: switchboard check", "-json", "-config", "Exit status"}},
 		{[]string{"validate", "--help"}, []string{"Usage: switchboard validate", "-config"}},
 	}

@@ -37,7 +37,7 @@ type provider struct {
 	hasLast         bool
 	lastError       string
 	lastErrorAt     time.Time
-	routableSince   time.Time // samples before this do not count toward "down by error rate"
+	routableSince   time.Time // samples before this do not count toward health (see countFrom)
 	rateLimitedTill time.Time
 	drainedUntil    time.Time
 	ejections       int
@@ -72,7 +72,7 @@ func (p *provider) observe(r probes.Result, now time.Time, pol config.Policy, wi
 	if r.Err == "" {
 		p.lastError = string(r.Class)
 	}
-	return p.onFailure(r, now, pol)
+	return p.onFailure(r, now, pol, window)
 }
 
 func (p *provider) onSuccess(r probes.Result, now time.Time, pol config.Policy, window time.Duration) *stateChange {
@@ -98,7 +98,7 @@ func (p *provider) onSuccess(r probes.Result, now time.Time, pol config.Policy, 
 	return p.reassess(now, pol, window)
 }
 
-func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy) *stateChange {
+func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy, window time.Duration) *stateChange {
 	if r.Source == probes.SourcePassive && (r.Class == probes.ClassAuth || r.Class == probes.ClassClientError) {
 		return nil // a client's bad request must not condemn the provider
 	}
@@ -121,7 +121,7 @@ func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy) 
 	if p.consecFail >= pol.FailAfter {
 		return p.set(StateDown, now, fmt.Sprintf("%d× %s", p.consecFail, r.Class), false)
 	}
-	if rate, n := p.hist.errorRate(p.routableSince); n >= downMinSamples && rate >= downErrorRate {
+	if rate, n := p.hist.errorRate(p.countFrom(now, window)); n >= downMinSamples && rate >= downErrorRate {
 		return p.set(StateDown, now, fmt.Sprintf("error rate %.0f%% over %d samples", rate*100, n), false)
 	}
 	return nil
@@ -145,11 +145,7 @@ func (p *provider) reassess(now time.Time, pol config.Policy, window time.Durati
 	if p.state != StateUp && p.state != StateDegraded {
 		return nil
 	}
-	from := now.Add(-window)
-	if p.routableSince.After(from) {
-		from = p.routableSince
-	}
-	st := p.hist.windowStats(from)
+	st := p.hist.windowStats(p.countFrom(now, window))
 	ok := st.Samples - st.Failures
 	slow := ok >= degradedMinSamples && st.P95 > pol.DegradedLatency.D()
 	flaky := st.Samples >= degradedMinSamples && st.ErrorRate > pol.DegradedErrorRate
@@ -164,6 +160,22 @@ func (p *provider) reassess(now time.Time, pol config.Policy, window time.Durati
 		return p.set(StateUp, now, "latency and error rate back to normal", false)
 	}
 	return nil
+}
+
+// countFrom is where the health judgements start counting samples: the
+// window, as design.md defines error rate and p95, but never before the
+// provider last became routable (an old outage must not knock a recovered
+// provider down again). Counting a long healthy past would let it outvote
+// a present outage for most of an hour.
+func (p *provider) countFrom(now time.Time, window time.Duration) time.Time {
+	return later(now.Add(-window), p.routableSince)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // set changes state; enteringRoutable restarts the error-rate count so an

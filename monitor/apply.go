@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"switchboard/config"
 )
 
 // ErrNoAlternative is returned by a force failover with nowhere to go.
@@ -105,7 +107,10 @@ func (c *core) auto(now time.Time) {
 			p.drainedUntil, p.dirty = time.Time{}, true
 		}
 	}
-	c.reselect = true
+	// Only under failback: manual is Auto the operator's failback; under
+	// failback: auto the policy already fails back, after the hold-down
+	// that reselect would skip.
+	c.reselect = c.pol.Failback == config.FailbackManual
 	c.event(Event{At: now, Kind: EventOperator, Cause: "back to automatic routing", Actor: ActorOperator})
 	c.decide(now, ActorOperator, "")
 }

@@ -103,9 +103,14 @@ func (m *Monitor) Snapshot() *Snapshot { return m.snap.Load() }
 // that unsubscribes and closes the channel.
 func (m *Monitor) Subscribe() (<-chan *Snapshot, func()) {
 	ch := make(chan *Snapshot, 1)
-	ch <- m.snap.Load()
+	// Register and read the current snapshot under the lock publish holds
+	// while delivering: a publish then comes wholly before (its snapshot is
+	// the one read here) or wholly after (it replaces it). Read before
+	// registering, a publish in between was lost. The send cannot block:
+	// nobody else can have filled ch yet.
 	m.mu.Lock()
 	m.subs[ch] = struct{}{}
+	ch <- m.snap.Load()
 	m.mu.Unlock()
 	var once sync.Once
 	return ch, func() {
@@ -169,6 +174,13 @@ func (m *Monitor) publish() {
 	m.snap.Store(s)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.deliverLocked(s)
+}
+
+// deliverLocked replaces each subscriber's unread snapshot with s; m.mu is
+// held. It never blocks: each channel has room once emptied, and only
+// holders of m.mu send.
+func (m *Monitor) deliverLocked(s *Snapshot) {
 	for ch := range m.subs {
 		select {
 		case <-ch:

@@ -128,8 +128,7 @@ func (c *core) setEnabled(cmd SetEnabled, now time.Time) []string {
 	c.event(Event{At: now, Kind: EventOperator, Provider: p.cfg.Name, Cause: word + " by operator", Actor: ActorOperator})
 	var ch *stateChange
 	if cmd.Enabled {
-		p.consecOK, p.consecFail = 0, 0
-		ch = p.set(StateUnknown, now, "enabled by operator", true)
+		ch = p.rejoin(now)
 	} else {
 		ch = p.set(StateDisabled, now, "disabled by operator", false)
 		if c.pinned == p.cfg.Name {

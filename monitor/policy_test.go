@@ -215,7 +215,7 @@ func TestOperatorCommands(t *testing.T) {
 		"pin a lower priority":              {{Pin{Provider: "ollama"}, "ollama", ModePinned}},
 		"pin then auto":                     {{Pin{Provider: "ollama"}, "ollama", ModePinned}, {Auto{}, "openai", ModeAuto}},
 		"disable the active":                {{SetEnabled{Provider: "openai"}, "azure", ModeAuto}},
-		"disable then enable":               {{SetEnabled{Provider: "openai"}, "azure", ModeAuto}, {SetEnabled{Provider: "openai", Enabled: true}, "openai", ModeAuto}},
+		"disable then enable":               {{SetEnabled{Provider: "openai"}, "azure", ModeAuto}, {SetEnabled{Provider: "openai", Enabled: true}, "azure", ModeAuto}},
 		"disable a backup keeps the active": {{SetEnabled{Provider: "azure"}, "openai", ModeAuto}},
 	}
 	for name, steps := range cases {

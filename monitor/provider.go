@@ -42,6 +42,7 @@ type provider struct {
 	drainedUntil    time.Time
 	ejections       int
 	holddownUntil   time.Time
+	rejoining       bool // re-enabled and not recovered yet: its recovery has a hold-down
 	official        *probes.StatusWord
 	officialDown    bool
 
@@ -127,10 +128,27 @@ func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy, 
 	return nil
 }
 
+// rejoin brings a provider the operator re-enables back as down. Whatever
+// it was when disabled is stale, and unknown (as at startup) would be
+// routable, so the gateway would send it traffic before any probe. As down
+// it is probed at the suspect interval and comes back only by recovering:
+// recover_after ok probes, then a hold-down, as after an outage.
+func (p *provider) rejoin(now time.Time) *stateChange {
+	p.consecOK, p.consecFail, p.rejoining = 0, 0, true
+	return p.set(StateDown, now, "enabled by operator: routable once probes succeed", false)
+}
+
 // recover moves a down provider back up and starts its failback hold-down.
+// A rejoining provider gets at least the base hold-down: a switch back to
+// it is a failback like any other, but the operator's toggle is not an
+// ejection that should double later hold-downs.
 func (p *provider) recover(now time.Time, pol config.Policy, cause string) *stateChange {
-	if p.ejections > 0 {
-		hold := pol.Holddown.D() << (p.ejections - 1)
+	ejections := p.ejections
+	if p.rejoining {
+		ejections = max(ejections, 1)
+	}
+	if ejections > 0 {
+		hold := pol.Holddown.D() << (ejections - 1)
 		if hold > pol.HolddownMax.D() || hold <= 0 {
 			hold = pol.HolddownMax.D()
 		}
@@ -189,6 +207,9 @@ func (p *provider) set(to State, now time.Time, cause string, enteringRoutable b
 	p.state, p.since, p.cause = to, now, cause
 	if enteringRoutable {
 		p.routableSince = now
+	}
+	if to.Routable() {
+		p.rejoining = false // back, by recovery or by a rate limit running out
 	}
 	if !to.Routable() {
 		p.consecOK = 0

@@ -59,8 +59,8 @@ func newCore(cfg *config.Config, now time.Time, maxEvents int, demo bool) *core 
 	return c
 }
 
-// observe applies one result; it reports whether anything visible changed
-// and whether the provider should be probed again at once.
+// observe applies one result; it reports whether the provider should be
+// probed again at once.
 func (c *core) observe(r probes.Result, now time.Time) (reprobe bool) {
 	p := c.byName[r.Provider]
 	if p == nil {
@@ -76,7 +76,49 @@ func (c *core) observe(r probes.Result, now time.Time) (reprobe bool) {
 	}
 	c.forgive(p, now)
 	c.decide(now, actorOf(r), "")
-	return r.Source == probes.SourcePassive && !r.OK() && r.Class != probes.ClassAuth && r.Class != probes.ClassClientError
+	if r.Source != probes.SourcePassive {
+		c.probed(p, now)
+		return false
+	}
+	return c.passiveReprobe(p, r, now)
+}
+
+// passiveReprobe says whether a failure on real traffic should have p
+// probed at once. The probe rate must not follow the request rate (in
+// PANIC every request goes to the least-bad provider and fails), so it
+// grants at most one re-probe per suspect interval: the fastest rate the
+// design probes a suspect provider at, and the default 1 s matches the
+// gateway's own stall nudge. Never inside a Retry-After window (the probe
+// spends the same quota as the traffic), nor for the client's own errors.
+func (c *core) passiveReprobe(p *provider, r probes.Result, now time.Time) bool {
+	if r.OK() || r.Class == probes.ClassAuth || r.Class == probes.ClassClientError {
+		return false
+	}
+	if now.Before(p.rateLimitedTill) || now.Before(p.reprobeAfter) {
+		return false
+	}
+	p.reprobeAfter = now.Add(c.suspectInterval(p))
+	return true
+}
+
+// probed notes a probe's answer. While p is already probed at the suspect
+// interval, each answer is as fresh as a passive re-probe would make it,
+// so it starts the interval again rather than letting a re-probe double
+// the schedule's rate.
+func (c *core) probed(p *provider, now time.Time) {
+	if suspect := c.suspectInterval(p); c.intervalFor(p, now) <= suspect {
+		p.reprobeAfter = later(p.reprobeAfter, now.Add(suspect))
+	}
+}
+
+// suspectInterval is the probe interval of p while it is suspect, as
+// intervalFor has it: never slower than p's normal interval.
+func (c *core) suspectInterval(p *provider) time.Duration {
+	normal := c.cfg.Interval.D()
+	if p.cfg.Interval > 0 {
+		normal = p.cfg.Interval.D()
+	}
+	return min(c.cfg.SuspectInterval.D(), normal)
 }
 
 func actorOf(r probes.Result) Actor {

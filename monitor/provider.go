@@ -42,7 +42,8 @@ type provider struct {
 	drainedUntil    time.Time
 	ejections       int
 	holddownUntil   time.Time
-	rejoining       bool // re-enabled and not recovered yet: its recovery has a hold-down
+	rejoining       bool      // re-enabled and not recovered yet: its recovery has a hold-down
+	reprobeAfter    time.Time // no re-probe for a passive failure before this
 	official        *probes.StatusWord
 	officialDown    bool
 

@@ -41,6 +41,12 @@ type probeDone struct {
 // probes for as long as the decider says.
 func (m *Monitor) prober(ctx context.Context, p config.Provider, s *sched) {
 	for {
+		// A kick that came before this probe starts is answered by it;
+		// left in the channel it would cut the next wait short for nothing.
+		select {
+		case <-s.kick:
+		default:
+		}
 		start := m.clock.Now()
 		pctx, cancel := m.clock.WithTimeout(ctx, time.Duration(s.timeout.Load()))
 		r := m.safeProbe(pctx, p)

@@ -66,3 +66,27 @@ func TestPanicTrafficDoesNotDriveTheProbeRate(t *testing.T) {
 		}
 	})
 }
+
+// A 429 seen on real traffic holds back every probe, the scheduled one
+// included, until Retry-After has passed; then the provider is probed.
+func TestNoProbeInsideRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sc := newScript()
+		m := running(t, sc, "openai", "azure")
+		stepUntil(t, m, time.Second, func(s *Snapshot) bool { return s.Providers[0].State == StateUp })
+		before := sc.count("openai")
+		r := passive("openai", probes.ClassRateLimited)
+		r.Status, r.RetryAfter = 429, 30*time.Second
+		m.Report(r)
+		time.Sleep(30*time.Second - time.Millisecond)
+		synctest.Wait()
+		if n := sc.count("openai") - before; n != 0 {
+			t.Fatalf("%d probe(s) inside a 30 s Retry-After (state %s)", n, m.Snapshot().Providers[0].State)
+		}
+		time.Sleep(10 * time.Millisecond)
+		synctest.Wait()
+		if n := sc.count("openai") - before; n != 1 {
+			t.Fatalf("%d probes once Retry-After passed, want 1", n)
+		}
+	})
+}

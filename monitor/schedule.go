@@ -14,6 +14,7 @@ import (
 // sched is the hand-off between one prober goroutine and the decider.
 type sched struct {
 	timeout atomic.Int64       // next probe's timeout, set by the decider
+	until   atomic.Int64       // unix nanos of a Retry-After's end, 0 for none; set by the decider
 	next    chan time.Duration // decider → prober: wait this long before the next probe
 	kick    chan struct{}      // probe now (buffer 1: kicks coalesce)
 	rng     *rand.Rand         // jitter; used by the decider only
@@ -32,6 +33,14 @@ func (s *sched) poke() {
 	}
 }
 
+// retryAfterLeft is how long the provider has told us not to come back.
+func (s *sched) retryAfterLeft(now time.Time) time.Duration {
+	if u := s.until.Load(); u != 0 {
+		return time.Unix(0, u).Sub(now)
+	}
+	return 0
+}
+
 type probeDone struct {
 	result probes.Result
 	sched  *sched
@@ -41,6 +50,9 @@ type probeDone struct {
 // probes for as long as the decider says.
 func (m *Monitor) prober(ctx context.Context, p config.Provider, s *sched) {
 	for {
+		if !m.waitOutRetryAfter(ctx, s) {
+			return
+		}
 		// A kick that came before this probe starts is answered by it;
 		// left in the channel it would cut the next wait short for nothing.
 		select {
@@ -70,6 +82,21 @@ func (m *Monitor) prober(ctx context.Context, p config.Provider, s *sched) {
 		// at once when its timeout already used up the interval.
 		if !m.sleep(ctx, wait-m.clock.Now().Sub(start), s.kick) {
 			return
+		}
+	}
+}
+
+// waitOutRetryAfter keeps every probe, scheduled or asked for, out of a
+// Retry-After window: the probe would spend the quota the traffic needs
+// and earn another 429. false means the context ended.
+func (m *Monitor) waitOutRetryAfter(ctx context.Context, s *sched) bool {
+	for {
+		d := s.retryAfterLeft(m.clock.Now())
+		if d <= 0 {
+			return ctx.Err() == nil
+		}
+		if !m.sleep(ctx, d, nil) {
+			return false
 		}
 	}
 }
@@ -171,6 +198,7 @@ func (m *Monitor) decider(ctx context.Context) {
 			if m.core.observe(r, m.clock.Now()) {
 				m.kick(r.Provider)
 			}
+			m.storeRetryAfter(r.Provider)
 			if r.OK() { // a success on real traffic never changes a state: no need to publish at once
 				if publishAt.IsZero() {
 					publishAt = now.Add(time.Second)
@@ -219,12 +247,28 @@ func (m *Monitor) kick(name string) {
 	}
 }
 
-// reschedule stores the provider's next timeout and returns its jittered
-// interval.
+// reschedule stores the provider's next timeout and Retry-After and
+// returns its jittered interval.
 func (m *Monitor) reschedule(name string) time.Duration {
 	p, now := m.core.byName[name], m.clock.Now()
 	m.scheds[name].timeout.Store(int64(m.core.timeoutFor(p, now)))
+	m.storeRetryAfter(name)
 	return jitter(m.scheds[name].rng, m.core.intervalFor(p, now))
+}
+
+// storeRetryAfter tells the provider's prober when its Retry-After window ends.
+// A 429 seen on real traffic starts one while the prober sleeps on a wait
+// chosen before it.
+func (m *Monitor) storeRetryAfter(name string) {
+	p, s := m.core.byName[name], m.scheds[name]
+	if p == nil || s == nil {
+		return
+	}
+	var until int64
+	if p.rateLimitedTill.After(m.clock.Now()) {
+		until = p.rateLimitedTill.UnixNano()
+	}
+	s.until.Store(until)
 }
 
 func (m *Monitor) rescheduleAll() {

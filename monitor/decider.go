@@ -1,0 +1,143 @@
+package monitor
+
+import (
+	"context"
+	"time"
+)
+
+// decider is the one goroutine that owns the core: it applies results,
+// commands and deadlines in arrival order and publishes after each change.
+func (m *Monitor) decider(ctx context.Context) {
+	dl := deadlineTimer{clock: m.clock}
+	defer dl.stop()
+	// Samples, traffic and passive successes are published at most once a
+	// second; state, routing and operator changes at once.
+	var publishAt time.Time
+	for {
+		now := m.clock.Now()
+		next := m.core.nextDeadline(now)
+		if !publishAt.IsZero() && (next.IsZero() || publishAt.Before(next)) {
+			next = publishAt
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case d := <-m.results:
+			m.core.changed = false
+			m.core.observe(d.result, m.clock.Now())
+			d.sched.next <- m.reschedule(d.result.Provider)
+			if !m.core.changed { // a new sample only: shown within a second, like traffic
+				if publishAt.IsZero() {
+					publishAt = now.Add(time.Second)
+				}
+				continue
+			}
+		case r := <-m.passive:
+			if m.core.observe(r, m.clock.Now()) {
+				m.kick(r.Provider)
+			}
+			m.storeRetryAfter(r.Provider)
+			if r.OK() { // a success on real traffic never changes a state: no need to publish at once
+				if publishAt.IsZero() {
+					publishAt = now.Add(time.Second)
+				}
+				continue
+			}
+		case rec := <-m.records:
+			m.core.recordRequest(rec)
+			if publishAt.IsZero() {
+				publishAt = now.Add(time.Second)
+			}
+			continue
+		case req := <-m.cmds:
+			err := m.command(req.cmd)
+			m.publish() // before replying: Send's caller sees the effect at once
+			publishAt = time.Time{}
+			req.reply <- err
+			continue
+		case sd := <-m.status:
+			m.core.official(sd.provider, sd.word, m.clock.Now())
+		case <-dl.wait(next, now):
+			dl.stop() // fired: the next deadline needs a new timer
+			m.core.tick(m.clock.Now())
+			m.rescheduleAll()
+		}
+		publishAt = time.Time{}
+		m.publish()
+	}
+}
+
+func (m *Monitor) command(cmd Command) error {
+	now := m.clock.Now()
+	if err := m.core.validate(cmd, now); err != nil {
+		return err
+	}
+	for _, name := range m.core.apply(cmd, now) {
+		m.kick(name)
+	}
+	m.rescheduleAll()
+	return nil
+}
+
+func (m *Monitor) kick(name string) {
+	if s := m.scheds[name]; s != nil {
+		s.poke()
+	}
+}
+
+// reschedule stores the provider's next timeout and Retry-After and
+// returns its jittered interval.
+func (m *Monitor) reschedule(name string) time.Duration {
+	p, now := m.core.byName[name], m.clock.Now()
+	m.scheds[name].timeout.Store(int64(m.core.timeoutFor(p, now)))
+	m.storeRetryAfter(name)
+	return jitter(m.scheds[name].rng, m.core.intervalFor(p, now))
+}
+
+// storeRetryAfter tells the provider's prober when its Retry-After window ends.
+// A 429 seen on real traffic starts one while the prober sleeps on a wait
+// chosen before it.
+func (m *Monitor) storeRetryAfter(name string) {
+	p, s := m.core.byName[name], m.scheds[name]
+	if p == nil || s == nil {
+		return
+	}
+	var until int64
+	if p.rateLimitedTill.After(m.clock.Now()) {
+		until = p.rateLimitedTill.UnixNano()
+	}
+	s.until.Store(until)
+}
+
+func (m *Monitor) rescheduleAll() {
+	for name := range m.scheds {
+		m.reschedule(name)
+	}
+}
+
+// deadlineTimer keeps one clock timer armed for the core's next deadline,
+// re-arming only when the deadline moves.
+type deadlineTimer struct {
+	clock Clock
+	at    time.Time
+	t     Timer
+}
+
+func (d *deadlineTimer) wait(at, now time.Time) <-chan time.Time {
+	if at.IsZero() {
+		d.stop()
+		return nil
+	}
+	if d.t == nil || !at.Equal(d.at) {
+		d.stop()
+		d.at, d.t = at, d.clock.NewTimer(at.Sub(now))
+	}
+	return d.t.C()
+}
+
+func (d *deadlineTimer) stop() {
+	if d.t != nil {
+		d.t.Stop()
+		d.t = nil
+	}
+}

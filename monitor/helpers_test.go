@@ -55,6 +55,8 @@ func (s *sim) result(name string, class probes.Class, latency time.Duration) {
 		r.Status, r.Err = 503, "503 Service Unavailable"
 	case probes.ClassAuth:
 		r.Status, r.Err = 401, "invalid api key"
+	case probes.ClassClientError:
+		r.Status, r.Err = 404, "The model `gpt-4o-mnii` does not exist"
 	case probes.ClassRateLimited:
 		r.Status = 429
 	case probes.ClassTimeout:

@@ -171,14 +171,19 @@ func TestRateLimitWithoutRetryAfterWaitsFiveSeconds(t *testing.T) {
 	}
 }
 
-func TestAuthFailureIsMisconfiguredAtOnce(t *testing.T) {
-	s := newSim(t, "openai", "azure")
-	s.all("openai", "azure")
-	s.fail("openai", probes.ClassAuth)
-	s.wantState("openai", StateMisconfigured)
-	s.wantActive("azure", ModeAuto)
-	if got := s.c.intervalFor(s.c.byName["openai"], s.now); got != 10*time.Second {
-		t.Fatalf("misconfigured probed every %s, want the normal 10s", got)
+// A probe refused for its own request (a bad key, or a 404 for a wrong
+// base_url, model or deployment) is a setting to fix, not an outage:
+// misconfigured at once, and probed at the normal pace.
+func TestRefusedProbeIsMisconfiguredAtOnce(t *testing.T) {
+	for _, class := range []probes.Class{probes.ClassAuth, probes.ClassClientError} {
+		s := newSim(t, "openai", "azure")
+		s.all("openai", "azure")
+		s.fail("openai", class)
+		s.wantState("openai", StateMisconfigured)
+		s.wantActive("azure", ModeAuto)
+		if got := s.c.intervalFor(s.c.byName["openai"], s.now); got != 10*time.Second {
+			t.Fatalf("%s: misconfigured probed every %s, want the normal 10s", class, got)
+		}
 	}
 }
 

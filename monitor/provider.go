@@ -109,6 +109,11 @@ func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy, 
 	switch r.Class {
 	case probes.ClassAuth:
 		return p.set(StateMisconfigured, now, short(fmt.Sprintf("auth %d: %s", r.Status, r.Err)), false)
+	case probes.ClassClientError:
+		// The probe's request is the config's (base_url, model,
+		// deployment, api_version): a 404 or 400 to it is a wrong setting,
+		// not an outage, and asking every second will not fix it.
+		return p.set(StateMisconfigured, now, short(fmt.Sprintf("probe refused %d: %s", r.Status, r.Err)), false)
 	case probes.ClassRateLimited:
 		wait := r.RetryAfter
 		if wait <= 0 {

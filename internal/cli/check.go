@@ -126,8 +126,8 @@ func stateOf(r probes.Result, degradedLatency time.Duration) monitor.State {
 			return monitor.StateDegraded
 		}
 		return monitor.StateUp
-	case probes.ClassAuth:
-		return monitor.StateMisconfigured
+	case probes.ClassAuth, probes.ClassClientError:
+		return monitor.StateMisconfigured // as the monitor has it: the probe's request is the config's
 	case probes.ClassRateLimited:
 		return monitor.StateRateLimited
 	}

@@ -98,6 +98,9 @@ func TestCheckJSON(t *testing.T) {
 			{name: "off", off: true},
 			{name: "last"}},
 			ExitOK, "last", []want{{"misconfigured", "auth"}, {"rate-limited", "rate_limited"}, {"disabled", ""}, {"up", "ok"}}},
+		{"a 404 to the probe is a setting to fix", []fakeProvider{
+			{name: "wrongpath", fault: fault(fakes.Fault{Kind: fakes.FaultStatus, Status: 404})}, {name: "backup"}},
+			ExitOK, "backup", []want{{"misconfigured", "client_error"}, {"up", "ok"}}},
 		{"nothing routable", []fakeProvider{
 			{name: "primary", fault: fault(fakes.Fault{Kind: fakes.FaultStatus, Status: 500})},
 			{name: "hung", fault: fault(fakes.Fault{Kind: fakes.FaultHang})}},

@@ -111,6 +111,19 @@ func (h *harness) sdk() openai.Client {
 		option.WithMaxRetries(0), option.WithHTTPClient(h.http))
 }
 
+// streamChat makes one streaming SDK chat call and returns how many chunks
+// arrived and how the stream ended.
+func (h *harness) streamChat() (int, error) {
+	client := h.sdk()
+	stream := client.Chat.Completions.NewStreaming(context.Background(), chatParams())
+	defer stream.Close()
+	n := 0
+	for stream.Next() {
+		n++
+	}
+	return n, stream.Err()
+}
+
 func chatParams() openai.ChatCompletionNewParams {
 	return openai.ChatCompletionNewParams{Model: model,
 		Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("Say hello")}}

@@ -121,13 +121,7 @@ func TestSDKStreamSurvivesPrimaryFault(t *testing.T) {
 func TestSDKStreamBreakAfterFirstByteIsAnError(t *testing.T) {
 	h := twoOpenAI(t)
 	h.fakes["primary"].Handler().SetFault(fakes.Fault{Kind: fakes.FaultBreakStream, After: 2})
-	client := h.sdk()
-	stream := client.Chat.Completions.NewStreaming(context.Background(), chatParams())
-	n := 0
-	for stream.Next() {
-		n++
-	}
-	err := stream.Err()
+	n, err := h.streamChat()
 	if err == nil {
 		t.Fatalf("stream ended cleanly after %d chunks; want an error", n)
 	}

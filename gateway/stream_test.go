@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -51,13 +50,7 @@ func TestStreamTruncationIsAnError(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p := config.Provider{Name: "sse", Kind: config.KindOpenAI, BaseURL: sseUpstream(t, tc.stall), APIKey: upstreamKey}
 			h := start(t, newConfig(p), newFakeSource("sse"))
-			client := h.sdk()
-			stream := client.Chat.Completions.NewStreaming(context.Background(), chatParams())
-			n := 0
-			for stream.Next() {
-				n++
-			}
-			err := stream.Err()
+			n, err := h.streamChat()
 			if n != 1 || err == nil || !strings.Contains(err.Error(), tc.errSubstr) {
 				t.Fatalf("%d chunks, err %v; want 1 chunk then an error saying %q", n, err, tc.errSubstr)
 			}
@@ -126,13 +119,7 @@ func TestStreamFakeDoneIsNotTheEnd(t *testing.T) {
 			p := config.Provider{Name: "sse", Kind: config.KindOpenAI, APIKey: upstreamKey,
 				BaseURL: sseBody(t, func() string { return tc.body })}
 			h := start(t, newConfig(p), newFakeSource("sse"))
-			client := h.sdk()
-			stream := client.Chat.Completions.NewStreaming(context.Background(), chatParams())
-			n := 0
-			for stream.Next() {
-				n++
-			}
-			err := stream.Err()
+			n, err := h.streamChat()
 			if tc.class == probes.ClassOK && (n != 1 || err != nil) {
 				t.Fatalf("%d chunks, err %v; want 1 chunk and a clean end", n, err)
 			}

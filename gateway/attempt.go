@@ -150,6 +150,13 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 		return c.failed(err)
 	}
 	body := *buf
+	if resp.StatusCode == http.StatusBadRequest && probes.ParseProviderError(body).KeyInvalid() {
+		// Gemini answers a wrong key with 400, not 401. The key is the
+		// provider's (the client's never leaves), so another backend may
+		// serve: retried as a 401 would be.
+		return c.fail(failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassAuth,
+			msg: upstreamMessage(body, resp.StatusCode)})
+	}
 	if ok2xx(resp.StatusCode) && jsonRoute(c.req.rest) {
 		if why := notAnAnswer(resp, body); why != "" {
 			return c.fail(failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassBadResponse, msg: why})

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -111,29 +112,8 @@ func minRetryAfter(fails []failure) time.Duration {
 	return m
 }
 
-// upstreamMessage extracts the message from a provider's error body:
-// OpenAI/Anthropic/Gemini {"error":{"message"}}, Ollama {"error":"..."},
-// else the status text.
+// upstreamMessage is the message of a provider's error body, in any of the
+// dialects the probes read, else the status text.
 func upstreamMessage(body []byte, status int) string {
-	var v struct {
-		Error   json.RawMessage `json:"error"`
-		Message string          `json:"message"`
-	}
-	msg := ""
-	if json.Unmarshal(body, &v) == nil {
-		var inner struct {
-			Message string `json:"message"`
-		}
-		switch {
-		case json.Unmarshal(v.Error, &inner) == nil && inner.Message != "":
-			msg = inner.Message
-		case json.Unmarshal(v.Error, &msg) == nil:
-		default:
-			msg = v.Message
-		}
-	}
-	if msg == "" {
-		msg = http.StatusText(status)
-	}
-	return msg
+	return cmp.Or(probes.ParseProviderError(body).Msg, http.StatusText(status))
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -154,5 +155,24 @@ func TestCloseDelimitedAnswerCutShortIsRetried(t *testing.T) {
 	}
 	if rs := h.src.ReportsAfter(2); len(rs) != 2 || rs[0].Class != probes.ClassBadResponse {
 		t.Errorf("reports %+v, want the primary's cut answer as a bad response", rs)
+	}
+}
+
+// Gemini answers a wrong key with 400 API_KEY_INVALID, not 401, in a list
+// on its OpenAI endpoint. It is the provider's key that is wrong (the
+// client's never leaves), so the request goes on to the next backend.
+func TestGeminiBadKeyFailsOver(t *testing.T) {
+	gemini := startFake(t, fakes.Options{Kind: config.KindGemini, APIKey: "AIza-the-right-key", Models: []string{model}})
+	secondary := startFake(t, fakes.Options{Kind: config.KindOpenAI, APIKey: upstreamKey})
+	cfg := newConfig(provider("gemini", config.KindGemini, gemini), provider("secondary", config.KindOpenAI, secondary))
+	h := start(t, cfg, newFakeSource("gemini", "secondary"))
+	status, hdr, body := h.do("POST", "/v1/chat/completions", chatBody, nil)
+	if status != http.StatusOK || hdr.Get("X-Switchboard-Backend") != "secondary" || hdr.Get("X-Switchboard-Attempts") != "2" {
+		t.Fatalf("status %d from %q after %s attempts: %s; want the secondary's answer after 2",
+			status, hdr.Get("X-Switchboard-Backend"), hdr.Get("X-Switchboard-Attempts"), body)
+	}
+	rs := h.src.ReportsAfter(2)
+	if len(rs) != 2 || rs[0].Class != probes.ClassAuth || !strings.Contains(rs[0].Err, "API key not valid") {
+		t.Errorf("reports %+v, want gemini's bad key as auth with its own message", rs)
 	}
 }

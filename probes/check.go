@@ -129,16 +129,22 @@ func checkInstalled(model string) func([]byte) error {
 	}
 }
 
-// providerError is what an error body says, in any provider's dialect:
+// ProviderError is what an error body says, in any provider's dialect:
 // {"error":{"message"}} (OpenAI, Azure, Gemini), {"type":"error","error":
 // {"message"}} (Anthropic), {"error":"…"} (Ollama), [{"error":{…}}] (Gemini's
 // OpenAI endpoint), {"message"} or {"detail"} (self-hosted servers).
-type providerError struct {
-	msg    string
-	reason string // Gemini ErrorInfo reason, e.g. API_KEY_INVALID
+type ProviderError struct {
+	Msg    string
+	Reason string // Gemini ErrorInfo reason, e.g. API_KEY_INVALID
 }
 
-func parseProviderError(body []byte) providerError {
+// KeyInvalid reports whether the provider says its key is wrong in a way
+// its status does not: Gemini answers a bad key with 400, not 401.
+func (pe ProviderError) KeyInvalid() bool { return pe.Reason == "API_KEY_INVALID" }
+
+// ParseProviderError reads an error body in any of the dialects above; it
+// is empty when the body is none of them.
+func ParseProviderError(body []byte) ProviderError {
 	var list []json.RawMessage
 	if json.Unmarshal(body, &list) == nil && len(list) > 0 {
 		body = list[0]
@@ -149,11 +155,11 @@ func parseProviderError(body []byte) providerError {
 		Detail  any             `json:"detail"`
 	}
 	if json.Unmarshal(body, &v) != nil {
-		return providerError{}
+		return ProviderError{}
 	}
 	var s string
 	if json.Unmarshal(v.Error, &s) == nil {
-		return providerError{msg: s}
+		return ProviderError{Msg: s}
 	}
 	var inner struct {
 		Message string `json:"message"`
@@ -162,17 +168,17 @@ func parseProviderError(body []byte) providerError {
 		} `json:"details"`
 	}
 	if json.Unmarshal(v.Error, &inner) == nil && inner.Message != "" {
-		pe := providerError{msg: inner.Message}
+		pe := ProviderError{Msg: inner.Message}
 		for _, d := range inner.Details {
-			pe.reason = cmpOr(pe.reason, d.Reason)
+			pe.Reason = cmpOr(pe.Reason, d.Reason)
 		}
 		return pe
 	}
 	if v.Message != "" {
-		return providerError{msg: v.Message}
+		return ProviderError{Msg: v.Message}
 	}
 	if d, ok := v.Detail.(string); ok {
-		return providerError{msg: d}
+		return ProviderError{Msg: d}
 	}
-	return providerError{}
+	return ProviderError{}
 }

@@ -92,16 +92,16 @@ func (r *run) broken(err error) Result {
 // httpFailed reports a non-2xx answer with the provider's own message.
 func (r *run) httpFailed(resp *http.Response, class Class) Result {
 	body, _, _ := readLimited(resp.Body, 64<<10)
-	pe := parseProviderError(body)
+	pe := ParseProviderError(body)
 	if class == ClassRateLimited {
 		r.res.RetryAfter = ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
-	if pe.reason == "API_KEY_INVALID" {
+	if pe.KeyInvalid() {
 		class = ClassAuth // Gemini answers a wrong key with 400
 	}
 	msg := fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
-	if pe.msg != "" {
-		msg = fmt.Sprintf("HTTP %d: %s", resp.StatusCode, pe.msg)
+	if pe.Msg != "" {
+		msg = fmt.Sprintf("HTTP %d: %s", resp.StatusCode, pe.Msg)
 	}
 	if loc := resp.Header.Get("Location"); class == ClassBadResponse && loc != "" {
 		msg += " to " + loc

@@ -82,12 +82,12 @@ func judgeEvent(kind streamKind, event, data string) (done, token bool, err *str
 		return false, false, badStream("stream chunk is not valid JSON")
 	}
 	if len(v.Error) > 0 && string(v.Error) != "null" || v.Type == "error" || event == "error" {
-		pe := parseProviderError([]byte(data))
+		pe := ParseProviderError([]byte(data))
 		class := ClassServerError
 		if strings.Contains(data, "rate_limit") {
 			class = ClassRateLimited
 		}
-		return false, false, &streamError{class, "error in stream: " + cmpOr(pe.msg, "unknown")}
+		return false, false, &streamError{class, "error in stream: " + cmpOr(pe.Msg, "unknown")}
 	}
 	if kind == anthropicStream {
 		return v.Type == "message_stop", v.Type == "content_block_delta", nil

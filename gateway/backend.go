@@ -78,6 +78,14 @@ func (b *backend) serves(rest string) bool {
 	return true
 }
 
+// mayEndWithoutDone reports whether this backend's OpenAI-compatible
+// streams are not documented to end with "data: [DONE]" (Anthropic's and
+// Gemini's layers). From them, a clean end after a chunk that carries a
+// finish_reason is a whole answer; before one, it is still a cut.
+func (b *backend) mayEndWithoutDone() bool {
+	return b.kind == config.KindAnthropic || b.kind == config.KindGemini
+}
+
 func (b *backend) needsDeployment(rest string) bool {
 	return rest == routeChat || rest == routeCompletions || rest == routeEmbeddings
 }

@@ -157,3 +157,18 @@ func TestLastEventEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestHasFinish(t *testing.T) {
+	cases := map[string]bool{
+		`data: {"choices":[{"finish_reason":"stop"}]}`:                        true,
+		`data: {"choices":[{"finish_reason" : "length"}]}`:                    true,
+		`data: {"choices":[{"finish_reason":null}]}`:                          false,
+		`data: {"choices":[{"delta":{"content":"\"finish_reason\":\"x"}}]}`:   false,
+		`data: {"choices":[{"finish_reason":null}]} {"finish_reason":"stop"}`: true,
+	}
+	for p, want := range cases {
+		if got := hasFinish([]byte(p)); got != want {
+			t.Errorf("hasFinish(%s) = %v, want %v", p, got, want)
+		}
+	}
+}

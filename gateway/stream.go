@@ -46,7 +46,7 @@ func (c *call) stream(w http.ResponseWriter, resp *http.Response, n int) outcome
 	r := relay{w: w, rc: rc, b: c.b, t0: c.t0, timer: c.timer, idle: idle}
 	err := r.run(resp.Body)
 	c.res.TTFT = r.ttft
-	if err == nil && needsDone(c.req.rest) && !r.sawDone {
+	if err == nil && needsDone(c.req.rest) && !r.sawDone && !(c.b.mayEndWithoutDone() && r.sawFinish) {
 		err = errNoDone
 	}
 	var wf writeFailed
@@ -81,15 +81,16 @@ func needsDone(rest string) bool { return rest == routeChat || rest == routeComp
 // relay copies SSE bytes, writing whole events only, so an error event
 // never lands in the middle of a half-written one.
 type relay struct {
-	w        io.Writer
-	rc       *http.ResponseController
-	b        *backend
-	t0       time.Time
-	timer    *time.Timer // cancels the attempt when the upstream goes silent
-	idle     time.Duration
-	ttft     time.Duration
-	sawDone  bool
-	midEvent bool // the client has part of an event (only for oversized events)
+	w         io.Writer
+	rc        *http.ResponseController
+	b         *backend
+	t0        time.Time
+	timer     *time.Timer // cancels the attempt when the upstream goes silent
+	idle      time.Duration
+	ttft      time.Duration
+	sawDone   bool
+	sawFinish bool // a chunk with a finish_reason went by
+	midEvent  bool // the client has part of an event (only for oversized events)
 }
 
 func (r *relay) run(src io.Reader) error {
@@ -149,6 +150,9 @@ func (r *relay) emit(p []byte) error {
 	if !r.sawDone && hasDone(p, !r.midEvent) {
 		r.sawDone = true
 	}
+	if !r.sawFinish && hasFinish(p) {
+		r.sawFinish = true
+	}
 	_ = r.rc.SetWriteDeadline(time.Now().Add(r.idle))
 	if _, err := r.w.Write(r.b.redact(p)); err != nil {
 		return writeFailed{err}
@@ -191,6 +195,25 @@ func onlyDataField(head []byte, lineStart bool) bool {
 		return isLineEnd(head[n-1])
 	}
 	return lineStart
+}
+
+var finishField = []byte(`"finish_reason"`)
+
+// hasFinish reports whether p holds a chunk whose finish_reason is set (a
+// string, not null). Inside a JSON string the field's quotes would be
+// escaped, so a token cannot fake it.
+func hasFinish(p []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(p[off:], finishField)
+		if i < 0 {
+			return false
+		}
+		off += i + len(finishField)
+		rest := bytes.TrimLeft(p[off:], " ")
+		if len(rest) > 0 && rest[0] == ':' && bytes.HasPrefix(bytes.TrimLeft(rest[1:], " "), []byte(`"`)) {
+			return true
+		}
+	}
 }
 
 func isLineEnd(c byte) bool { return c == '\n' || c == '\r' }

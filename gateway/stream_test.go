@@ -163,3 +163,37 @@ func TestStreamToStuckClientEnds(t *testing.T) {
 		t.Fatalf("reports %+v: the stream to a client that stopped reading did not end", rs)
 	}
 }
+
+// Anthropic's and Gemini's OpenAI layers are not documented to end a stream
+// with [DONE]: from them a clean end after a chunk with a finish_reason is
+// a whole answer, and one before any finish_reason is still a cut. An
+// OpenAI stream still needs its [DONE].
+func TestStreamEndWithoutDone(t *testing.T) {
+	chunk := func(finish string) string {
+		return `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",` +
+			`"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":` + finish + `}]}` + "\n\n"
+	}
+	cases := []struct {
+		name, kind, body string
+		whole            bool
+	}{
+		{"anthropic, finished", config.KindAnthropic, chunk("null") + chunk(`"stop"`), true},
+		{"gemini, finished", config.KindGemini, chunk(`"stop"`), true},
+		{"anthropic, cut before a finish", config.KindAnthropic, chunk("null"), false},
+		{"openai, finished but no DONE", config.KindOpenAI, chunk(`"stop"`), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// sseBody answers on any path, whichever the kind's layer uses.
+			p := config.Provider{Name: "sse", Kind: tc.kind, BaseURL: sseBody(t, func() string { return tc.body }), APIKey: upstreamKey}
+			h := start(t, newConfig(p), newFakeSource("sse"))
+			n, err := h.streamChat()
+			if tc.whole && (n == 0 || err != nil) {
+				t.Fatalf("%d chunks, err %v; want a clean end", n, err)
+			}
+			if !tc.whole && (err == nil || !strings.Contains(err.Error(), "without [DONE]")) {
+				t.Fatalf("%d chunks, err %v; want an error saying the stream was cut", n, err)
+			}
+		})
+	}
+}

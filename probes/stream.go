@@ -25,7 +25,7 @@ func badStream(msg string) *streamError { return &streamError{ClassBadResponse, 
 func readStream(body io.Reader, kind streamKind, firstToken func()) error {
 	r := bufio.NewReader(io.LimitReader(body, maxBody+1))
 	var event string
-	read, token := 0, false
+	read, token, finished := 0, false, false
 	for {
 		line, err := r.ReadString('\n')
 		if read += len(line); read > maxBody {
@@ -43,10 +43,11 @@ func readStream(body io.Reader, kind streamKind, firstToken func()) error {
 		case strings.HasPrefix(line, "event:"):
 			event = strings.TrimSpace(line[len("event:"):])
 		case strings.HasPrefix(line, "data:"):
-			done, tok, serr := judgeEvent(kind, event, strings.TrimSpace(line[len("data:"):]))
+			done, tok, fin, serr := judgeEvent(kind, event, strings.TrimSpace(line[len("data:"):]))
 			if serr != nil {
 				return serr
 			}
+			finished = finished || fin
 			if tok && !token {
 				token = true
 				firstToken()
@@ -59,6 +60,9 @@ func readStream(body io.Reader, kind streamKind, firstToken func()) error {
 			}
 		}
 		if errors.Is(err, io.EOF) {
+			if token && finished {
+				return nil // no [DONE], but the answer was whole (Gemini's layer may not send one)
+			}
 			return badStream("stream ended before its end marker")
 		}
 		if err != nil {
@@ -67,19 +71,22 @@ func readStream(body io.Reader, kind streamKind, firstToken func()) error {
 	}
 }
 
-// judgeEvent reads one data line: is it the end, does it carry a token, is
-// it an error the provider sent inside the stream?
-func judgeEvent(kind streamKind, event, data string) (done, token bool, err *streamError) {
+// judgeEvent reads one data line: is it the end, does it carry a token,
+// does it finish the answer (a finish_reason), is it an error the provider
+// sent inside the stream?
+func judgeEvent(kind streamKind, event, data string) (done, token, finished bool, err *streamError) {
 	if kind == openAIStream && data == "[DONE]" {
-		return true, false, nil
+		return true, false, false, nil
 	}
 	var v struct {
-		Type    string            `json:"type"`
-		Choices []json.RawMessage `json:"choices"`
-		Error   json.RawMessage   `json:"error"`
+		Type    string `json:"type"`
+		Choices []struct {
+			FinishReason *string `json:"finish_reason"`
+		} `json:"choices"`
+		Error json.RawMessage `json:"error"`
 	}
 	if json.Unmarshal([]byte(data), &v) != nil {
-		return false, false, badStream("stream chunk is not valid JSON")
+		return false, false, false, badStream("stream chunk is not valid JSON")
 	}
 	if len(v.Error) > 0 && string(v.Error) != "null" || v.Type == "error" || event == "error" {
 		pe := ParseProviderError([]byte(data))
@@ -87,10 +94,13 @@ func judgeEvent(kind streamKind, event, data string) (done, token bool, err *str
 		if strings.Contains(data, "rate_limit") {
 			class = ClassRateLimited
 		}
-		return false, false, &streamError{class, "error in stream: " + cmpOr(pe.Msg, "unknown")}
+		return false, false, false, &streamError{class, "error in stream: " + cmpOr(pe.Msg, "unknown")}
 	}
 	if kind == anthropicStream {
-		return v.Type == "message_stop", v.Type == "content_block_delta", nil
+		return v.Type == "message_stop", v.Type == "content_block_delta", false, nil
 	}
-	return false, len(v.Choices) > 0, nil
+	for _, c := range v.Choices {
+		finished = finished || c.FinishReason != nil && *c.FinishReason != ""
+	}
+	return false, len(v.Choices) > 0, finished, nil
 }

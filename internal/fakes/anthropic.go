@@ -8,8 +8,14 @@ import (
 	"strings"
 )
 
-// anthropicVersions are the anthropic-version header values the API knows.
-var anthropicVersions = []string{"2023-06-01", "2023-01-01"}
+// anthropicVersions are the anthropic-version header values the API knows;
+// 2026-10-21 is the one the SDK majors released that day send by default.
+var anthropicVersions = []string{"2026-10-21", "2023-06-01", "2023-01-01"}
+
+// removedIn are the Messages fields an anthropic-version dropped: the API
+// refuses them under that version as it refuses any unknown field, even
+// at their default values.
+var removedIn = map[string]map[string]bool{"2026-10-21": set("temperature", "top_p", "top_k")}
 
 // messagesParams are the top-level fields of POST /v1/messages; the API
 // rejects others as "Extra inputs are not permitted".
@@ -119,8 +125,9 @@ func (x *exchange) parseMessages() (*messagesRequest, int, bool) {
 	if !x.jsonContent() || json.Unmarshal(x.body, &fields) != nil || fields == nil {
 		return bad("There was an error parsing the body of your request.")
 	}
+	removed := removedIn[x.r.Header.Get("anthropic-version")]
 	for _, k := range sortedKeys(fields) {
-		if !messagesParams[k] {
+		if !messagesParams[k] || removed[k] {
 			return bad("%s: Extra inputs are not permitted", k)
 		}
 	}

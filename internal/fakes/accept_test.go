@@ -55,6 +55,12 @@ func TestAcceptsRealRequests(t *testing.T) {
 		{"anthropic openai compat", Options{Kind: kindAnthropic, APIKey: "sk-ant", Models: []string{"claude-a"}}, "POST",
 			"/v1/chat/completions", jsonHeaders("Authorization", "Bearer sk-ant"),
 			`{"model":"claude-a","messages":[{"role":"user","content":"ping"}]}`, "choices.0.message.role", "assistant"},
+		// Anthropic's compatibility layer ignores fields it does not support
+		// and documents a thinking field; n is allowed when it is 1.
+		{"anthropic openai compat ignores thinking", Options{Kind: kindAnthropic, APIKey: "sk-ant", Models: []string{"claude-a"}},
+			"POST", "/v1/chat/completions", jsonHeaders("Authorization", "Bearer sk-ant"),
+			`{"model":"claude-a","messages":[{"role":"user","content":"ping"}],"n":1,` +
+				`"thinking":{"type":"enabled","budget_tokens":2000}}`, "choices.0.message.role", "assistant"},
 		{"anthropic messages version 2026-10-21", Options{Kind: kindAnthropic, APIKey: "sk-ant", Models: []string{"claude-a"}},
 			"POST", "/v1/messages", jsonHeaders("x-api-key", "sk-ant", "anthropic-version", "2026-10-21"),
 			`{"model":"claude-a","max_tokens":1,"messages":[{"role":"user","content":"ping"}]}`, "stop_reason", "max_tokens"},

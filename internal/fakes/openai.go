@@ -1,6 +1,7 @@
 package fakes
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -56,14 +57,39 @@ func pick(routes []route, path string) route {
 	panic("fakes: no route " + path)
 }
 
-// rules are the body rules of this kind's OpenAI-shaped endpoints. OpenAI
-// itself rejects unknown fields; self-hosted compatible servers vary, so
-// their fakes tolerate extensions. Azure classic names the deployment in
-// the path, so the body needs no model.
+// rules are the body rules of this kind's OpenAI-shaped endpoints. Azure
+// classic names the deployment in the path, so the body needs no model.
 func (x *exchange) rules(allowed map[string]bool, required ...string) bodyRules {
-	k := x.h.opts.Kind
-	return bodyRules{allowed: allowed, strict: k != kindCompatible && k != kindOllama,
+	return bodyRules{allowed: allowed, strict: refusesUnknownFields(x.h.opts.Kind),
 		needModel: x.params["deployment"] == "", required: required}
+}
+
+// refusesUnknownFields tells whether kind's OpenAI-shaped endpoints answer
+// an unknown body field with a 400. OpenAI, Azure and Gemini do.
+// Self-hosted compatible servers vary, so their fakes tolerate extensions,
+// and Anthropic's compatibility layer documents that it silently ignores
+// most fields it does not support.
+func refusesUnknownFields(kind string) bool {
+	return kind != kindCompatible && kind != kindOllama && kind != kindAnthropic
+}
+
+// checkN refuses n other than 1 where the provider serves one choice only:
+// Anthropic's compatibility layer documents that n "must be exactly 1".
+// The wording of its message is not documented; status, type and param
+// follow the fake's other 400s on that endpoint.
+func (x *exchange) checkN(req *openAIRequest) bool {
+	raw, ok := req.fields["n"]
+	if x.h.opts.Kind != kindAnthropic || !ok || isNull(raw) {
+		return true
+	}
+	var n float64
+	if json.Unmarshal(raw, &n) == nil && n == 1 {
+		return true
+	}
+	e := newError(http.StatusBadRequest, "Invalid 'n': only 1 is supported, got %s.", raw)
+	e.param = "n"
+	x.fail(e)
+	return false
 }
 
 // openAIResolver serves the configured models and answers OpenAI's 404 for others.
@@ -136,7 +162,7 @@ func (x *exchange) openAIModel(id string) map[string]any {
 // serveChat answers POST .../chat/completions, streamed or not.
 func (x *exchange) serveChat(resolve resolver) {
 	req, ok := x.parseOpenAI(x.rules(chatParams, "messages"))
-	if !ok || !x.checkMessages(req) {
+	if !ok || !x.checkMessages(req) || !x.checkN(req) {
 		return
 	}
 	model, e := resolve(req)

@@ -43,6 +43,11 @@ func TestRejectsWrongRequests(t *testing.T) {
 			400, "error.param", "messages[0].role"},
 		{"openai unknown field", openai, "POST", "/v1/chat/completions", bearer,
 			`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"max_token":1}`, 400, "error.message", "Unrecognized request argument supplied: max_token"},
+		// Fields other providers document on their own endpoints are still
+		// unknown to OpenAI, whose spec lists every field it takes.
+		{"openai refuses thinking", openai, "POST", "/v1/chat/completions", bearer,
+			`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"thinking":{"type":"enabled","budget_tokens":2000}}`,
+			400, "error.message", "Unrecognized request argument supplied: thinking"},
 		{"openai zero tokens", openai, "POST", "/v1/chat/completions", bearer,
 			`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"max_completion_tokens":0}`, 400, "error.code", "integer_below_min_value"},
 		{"openai stream_options without stream", openai, "POST", "/v1/chat/completions", bearer,
@@ -81,6 +86,8 @@ func TestRejectsWrongRequests(t *testing.T) {
 			jsonHeaders("x-api-key", "sk-ant", "anthropic-version", "2026-10-21"),
 			`{"model":"claude-a","max_tokens":1,"temperature":1.0,"messages":[{"role":"user","content":"x"}]}`,
 			400, "error.message", "temperature: Extra inputs are not permitted"},
+		{"anthropic compat n=3", anthropic, "POST", "/v1/chat/completions", jsonHeaders("Authorization", "Bearer sk-ant"),
+			`{"model":"claude-a","messages":[{"role":"user","content":"x"}],"n":3}`, 400, "error.param", "n"},
 		{"anthropic limit 0", anthropic, "GET", "/v1/models?limit=0", ant, "", 400, "error.type", "invalid_request_error"},
 		{"gemini no key", gemini, "GET", "/v1beta/models", nil, "", 403, "error.status", "PERMISSION_DENIED"},
 		{"gemini wrong key", gemini, "GET", "/v1beta/models", map[string]string{"x-goog-api-key": "nope"}, "", 400, "error.details.0.reason", "API_KEY_INVALID"},

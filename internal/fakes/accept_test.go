@@ -73,6 +73,11 @@ func TestAcceptsRealRequests(t *testing.T) {
 		{"gemini openai chat", Options{Kind: kindGemini, APIKey: "AIza", Models: []string{"gemini-2.0-flash"}}, "POST",
 			"/v1beta/openai/chat/completions", jsonHeaders("Authorization", "Bearer AIza"),
 			`{"model":"gemini-2.0-flash","messages":[{"role":"user","content":"ping"}],"max_tokens":1}`, "model", "gemini-2.0-flash"},
+		// Gemini's documented way to pass its own settings, such as thoughts.
+		{"gemini openai chat with extra_body", Options{Kind: kindGemini, APIKey: "AIza", Models: []string{"gemini-2.0-flash"}},
+			"POST", "/v1beta/openai/chat/completions", jsonHeaders("Authorization", "Bearer AIza"),
+			`{"model":"gemini-2.0-flash","messages":[{"role":"user","content":"ping"}],` +
+				`"extra_body":{"google":{"thinking_config":{"include_thoughts":true}}}}`, "model", "gemini-2.0-flash"},
 		{"gemini openai models", Options{Kind: kindGemini, APIKey: "AIza", Models: []string{"gemini-2.0-flash"}}, "GET",
 			"/v1beta/openai/models", map[string]string{"Authorization": "Bearer AIza"}, "", "data.0.id", "models/gemini-2.0-flash"},
 		{"ollama version", Options{Kind: kindOllama}, "GET", "/api/version", nil, "", "version", ollamaVersion},

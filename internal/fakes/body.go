@@ -25,10 +25,27 @@ var (
 	chatRoles       = []string{"system", "developer", "user", "assistant", "tool", "function"}
 )
 
+// Chat fields that other providers document on top of OpenAI's.
+var (
+	// Gemini's OpenAI endpoint refuses unknown fields ("Unknown name ...:
+	// Cannot find field") but documents extra_body, which carries its own
+	// settings such as {"google":{"thinking_config":{...}}}.
+	geminiChatParams = with(chatParams, "extra_body")
+)
+
 func set(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
 	for _, n := range names {
 		m[n] = true
+	}
+	return m
+}
+
+// with is a copy of base with names added.
+func with(base map[string]bool, names ...string) map[string]bool {
+	m := set(names...)
+	for k := range base {
+		m[k] = true
 	}
 	return m
 }

@@ -159,9 +159,19 @@ func (x *exchange) openAIModel(id string) map[string]any {
 	return map[string]any{"id": id, "object": "model", "created": 1721172741, "owned_by": owner}
 }
 
+// chatFields are the top-level fields this endpoint's chat body may have:
+// OpenAI's, and those the provider documents on top of them.
+func (x *exchange) chatFields() map[string]bool {
+	switch {
+	case x.h.opts.Kind == kindGemini:
+		return geminiChatParams
+	}
+	return chatParams
+}
+
 // serveChat answers POST .../chat/completions, streamed or not.
 func (x *exchange) serveChat(resolve resolver) {
-	req, ok := x.parseOpenAI(x.rules(chatParams, "messages"))
+	req, ok := x.parseOpenAI(x.rules(x.chatFields(), "messages"))
 	if !ok || !x.checkMessages(req) || !x.checkN(req) {
 		return
 	}

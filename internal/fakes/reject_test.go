@@ -48,6 +48,9 @@ func TestRejectsWrongRequests(t *testing.T) {
 		{"openai refuses thinking", openai, "POST", "/v1/chat/completions", bearer,
 			`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"thinking":{"type":"enabled","budget_tokens":2000}}`,
 			400, "error.message", "Unrecognized request argument supplied: thinking"},
+		{"openai refuses extra_body", openai, "POST", "/v1/chat/completions", bearer,
+			`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"extra_body":{}}`,
+			400, "error.message", "Unrecognized request argument supplied: extra_body"},
 		{"openai zero tokens", openai, "POST", "/v1/chat/completions", bearer,
 			`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"max_completion_tokens":0}`, 400, "error.code", "integer_below_min_value"},
 		{"openai stream_options without stream", openai, "POST", "/v1/chat/completions", bearer,
@@ -96,6 +99,8 @@ func TestRejectsWrongRequests(t *testing.T) {
 			`{"model":"gemini-2.0-flash","messages":[{"role":"user","content":"x"}]}`, 400, "0.error.status", "INVALID_ARGUMENT"},
 		{"gemini compat unknown model", gemini, "POST", "/v1beta/openai/chat/completions", jsonHeaders("Authorization", "Bearer AIza"),
 			`{"model":"gemini-9","messages":[{"role":"user","content":"x"}]}`, 404, "0.error.status", "NOT_FOUND"},
+		{"gemini compat still refuses unknown fields", gemini, "POST", "/v1beta/openai/chat/completions", jsonHeaders("Authorization", "Bearer AIza"),
+			`{"model":"gemini-2.0-flash","messages":[{"role":"user","content":"x"}],"google":{}}`, 400, "0.error.status", "INVALID_ARGUMENT"},
 		{"ollama unknown model", ollama, "POST", "/v1/chat/completions", jsonHeaders(),
 			`{"model":"llama3","messages":[{"role":"user","content":"x"}]}`, 404, "error.message", `model "llama3" not found, try pulling it first`},
 	}

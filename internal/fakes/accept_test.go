@@ -39,6 +39,12 @@ func TestAcceptsRealRequests(t *testing.T) {
 		{"azure classic chat", Options{Kind: kindAzure, APIKey: "az", Deployment: "prod", APIVersion: "2024-10-21"},
 			"POST", "/openai/deployments/prod/chat/completions?api-version=2024-10-21", jsonHeaders("api-key", "az"),
 			`{"messages":[{"role":"user","content":"ping"}],"max_completion_tokens":1}`, "model", "prod"},
+		// On Your Data's data_sources is a documented field of the classic chat body.
+		{"azure classic chat on your data", Options{Kind: kindAzure, APIKey: "az", Deployment: "prod"}, "POST",
+			"/openai/deployments/prod/chat/completions?api-version=2024-10-21", jsonHeaders("api-key", "az"),
+			`{"messages":[{"role":"user","content":"ping"}],"data_sources":[{"type":"azure_search","parameters":` +
+				`{"endpoint":"https://s.search.windows.net","index_name":"docs","authentication":{"type":"api_key","key":"k"}}}]}`,
+			"model", "prod"},
 		{"azure classic models", Options{Kind: kindAzure, APIKey: "az"}, "GET", "/openai/models?api-version=2024-06-01",
 			map[string]string{"api-key": "az"}, "", "data.0.status", "succeeded"},
 		{"azure v1 chat with bearer", Options{Kind: kindAzure, APIKey: "az", Deployment: "prod"}, "POST",

@@ -31,6 +31,8 @@ var (
 	// Cannot find field") but documents extra_body, which carries its own
 	// settings such as {"google":{"thinking_config":{...}}}.
 	geminiChatParams = with(chatParams, "extra_body")
+	// Azure On Your Data documents data_sources in the classic chat body.
+	azureClassicChatParams = with(chatParams, "data_sources")
 )
 
 func set(names ...string) map[string]bool {

@@ -165,6 +165,8 @@ func (x *exchange) chatFields() map[string]bool {
 	switch {
 	case x.h.opts.Kind == kindGemini:
 		return geminiChatParams
+	case x.h.opts.Kind == kindAzure && x.params["deployment"] != "":
+		return azureClassicChatParams
 	}
 	return chatParams
 }

@@ -2,6 +2,9 @@ package probes
 
 import (
 	"context"
+	"errors"
+	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -12,10 +15,25 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// offline resolves names from /etc/hosts only (localhost): tests must not
+// reach a DNS server, so any other name fails here as an unknown host does.
+var offline = &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+	return nil, errors.New("no DNS in tests")
+}}
+
+// testClient is NewClient with names resolved offline.
+func testClient() *http.Client {
+	c := NewClient()
+	tr := c.Transport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second, Resolver: offline}).DialContext
+	c.Transport = tr
+	return c
+}
+
 // probe runs one probe with a fresh client and a bounded context.
 func probe(t *testing.T, p config.Provider, timeout time.Duration) Result {
 	t.Helper()
-	client := NewClient()
+	client := testClient()
 	defer client.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()

@@ -82,7 +82,9 @@ func TestStatusPageErrors(t *testing.T) {
 			t.Errorf("%q: got %+v, want Err %q", u, w, want)
 		}
 	}
-	if w := StatusPage(t.Context(), client, config.Provider{StatusPage: "http://x.invalid/s?token=abc123"}); strings.Contains(w.Err, "abc123") {
+	offline := testClient()
+	defer offline.CloseIdleConnections()
+	if w := StatusPage(t.Context(), offline, config.Provider{StatusPage: "http://x.invalid/s?token=abc123"}); strings.Contains(w.Err, "abc123") || w.Err == "" {
 		t.Errorf("token shown: %q", w.Err)
 	}
 }

@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"switchboard/config"
@@ -32,12 +33,15 @@ type backend struct {
 	secretForms []string // hidden and its escaped forms, as Redact replaces them
 	secrets     [][]byte // secretForms as bytes, searched in answers
 	longest     int      // bytes in the longest of secrets: how far one can reach past a cut
+	// versionQuery is Azure classic's query when the client sent none.
+	versionQuery string
 }
 
 func newBackend(p config.Provider) *backend {
 	b := &backend{
 		name: p.Name, kind: p.Kind, base: strings.TrimRight(p.BaseURL, "/"), key: p.APIKey,
 		deployment: p.Deployment, apiVersion: p.APIVersion, models: p.Models,
+		versionQuery: "api-version=" + url.QueryEscape(p.APIVersion),
 	}
 	for _, sec := range probes.Secrets(p) {
 		if sec == "" {
@@ -45,6 +49,9 @@ func newBackend(p config.Provider) *backend {
 		}
 		b.hidden = append(b.hidden, sec)
 		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
+			if slices.Contains(b.secretForms, form) {
+				continue // most keys escape to themselves: search each form once
+			}
 			b.secretForms = append(b.secretForms, form)
 			b.secrets = append(b.secrets, []byte(form))
 			b.longest = max(b.longest, len(form))
@@ -78,13 +85,9 @@ func (b *backend) serves(rest string) bool {
 	return true
 }
 
-// mayEndWithoutDone reports whether this backend's OpenAI-compatible
-// streams are not documented to end with "data: [DONE]" (Anthropic's and
-// Gemini's layers). From them, a clean end after a chunk that carries a
-// finish_reason is a whole answer; before one, it is still a cut.
-func (b *backend) mayEndWithoutDone() bool {
-	return b.kind == config.KindAnthropic || b.kind == config.KindGemini
-}
+// mayEndWithoutDone: from this backend a clean end after a chunk that
+// carries a finish_reason is a whole answer, as the stream probe has it.
+func (b *backend) mayEndWithoutDone() bool { return probes.MayEndWithoutDone(b.kind) }
 
 func (b *backend) needsDeployment(rest string) bool {
 	return rest == routeChat || rest == routeCompletions || rest == routeEmbeddings
@@ -121,13 +124,13 @@ func (b *backend) target(rest, rawQuery, model string) string {
 			sb.WriteString(url.PathEscape(model))
 		}
 		sb.WriteString(rest)
-		q := clientQuery(rawQuery)
-		if q == nil {
-			q = url.Values{}
-		}
-		q.Set("api-version", b.apiVersion) // the provider's configured version is the one that works
 		sb.WriteString("?")
-		sb.WriteString(q.Encode())
+		if q := clientQuery(rawQuery); len(q) > 0 {
+			q.Set("api-version", b.apiVersion) // the provider's configured version is the one that works
+			sb.WriteString(q.Encode())
+		} else {
+			sb.WriteString(b.versionQuery) // the usual case, built once
+		}
 		return sb.String()
 	case config.KindAnthropic, config.KindOllama:
 		sb.WriteString("/v1")

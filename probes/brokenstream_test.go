@@ -50,26 +50,28 @@ func TestStreamBrokenMidLine(t *testing.T) {
 	}
 }
 
-// An OpenAI-style stream that ends after a finished chunk but without
-// [DONE] (Gemini's OpenAI layer is not documented to send one) is a whole
-// answer; one that ends before any finish_reason is still cut short.
+// An OpenAI-style stream from Gemini that ends after a finished chunk but
+// without [DONE] (its OpenAI layer is not documented to send one) is a
+// whole answer; one that ends before any finish_reason is still cut short,
+// and so is one from OpenAI without [DONE], as the gateway has it.
 func TestStreamEndsWithoutDone(t *testing.T) {
 	chunk := func(finish string) string {
 		return `data: {"choices":[{"index":0,"delta":{"content":"po"},"finish_reason":` + finish + "}]}\n\n"
 	}
 	cases := map[string]struct {
-		body string
-		want Class
+		kind, body string
+		want       Class
 	}{
-		"finished":   {chunk("null") + chunk(`"stop"`), ClassOK},
-		"unfinished": {chunk("null"), ClassBadResponse},
+		"finished":          {"gemini", chunk("null") + chunk(`"stop"`), ClassOK},
+		"unfinished":        {"gemini", chunk("null"), ClassBadResponse},
+		"openai, no [DONE]": {"openai", chunk(`"stop"`), ClassBadResponse},
 	}
 	for name, tc := range cases {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/event-stream")
 			fmt.Fprint(w, tc.body)
 		}))
-		r := probe(t, config.Provider{Name: "g", Kind: "gemini", BaseURL: srv.URL, APIKey: "AIza-test", Probe: "stream", Model: "m"}, 5*time.Second)
+		r := probe(t, config.Provider{Name: "g", Kind: tc.kind, BaseURL: srv.URL, APIKey: "AIza-test", Probe: "stream", Model: "m"}, 5*time.Second)
 		srv.Close()
 		if r.Class != tc.want {
 			t.Errorf("%s: class %s (%q), want %s", name, r.Class, r.Err, tc.want)

@@ -20,6 +20,9 @@ const (
 	noStream        streamKind = iota
 	openAIStream               // data: {chunk} … data: [DONE]
 	anthropicStream            // event: … data: {"type":…} … message_stop
+	// openAILooseStream is openAIStream from a layer that may end without
+	// [DONE] (see MayEndWithoutDone): a finished chunk ends it too.
+	openAILooseStream
 )
 
 // plan is one probe request and how to judge a 2xx answer to it.
@@ -169,8 +172,12 @@ func geminiPlan(base string, p config.Provider, style string) *plan {
 		h.Set("x-goog-api-key", p.APIKey) // a header, so the key is never in a URL
 		return &plan{method: http.MethodGet, url: base + "/v1beta/models?pageSize=1", header: h, check: checkGeminiModels}
 	}
-	return chatPlan(base+"/v1beta/openai/chat/completions", bearer(p.APIKey), p.Model, maxTokens,
+	pl := chatPlan(base+"/v1beta/openai/chat/completions", bearer(p.APIKey), p.Model, maxTokens,
 		style == config.ProbeStream)
+	if pl.stream == openAIStream && MayEndWithoutDone(p.Kind) {
+		pl.stream = openAILooseStream
+	}
+	return pl
 }
 
 func ollamaPlan(base string, p config.Provider, style string) *plan {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"strings"
+
+	"switchboard/config"
 )
 
 // streamError is a stream that ended wrong, as opposed to one whose
@@ -60,13 +62,10 @@ func readStream(body io.Reader, kind streamKind, firstToken func()) error {
 			}
 		}
 		if errors.Is(err, io.EOF) {
-			if token && finished {
-				return nil // no [DONE], but the answer was whole (Gemini's layer may not send one)
+			if token && finished && kind == openAILooseStream {
+				return nil // no [DONE], but the answer was whole
 			}
 			return badStream("stream ended before its end marker")
-		}
-		if err != nil {
-			return err
 		}
 	}
 }
@@ -75,7 +74,7 @@ func readStream(body io.Reader, kind streamKind, firstToken func()) error {
 // does it finish the answer (a finish_reason), is it an error the provider
 // sent inside the stream?
 func judgeEvent(kind streamKind, event, data string) (done, token, finished bool, err *streamError) {
-	if kind == openAIStream && data == "[DONE]" {
+	if kind != anthropicStream && data == "[DONE]" {
 		return true, false, false, nil
 	}
 	var v struct {
@@ -103,4 +102,13 @@ func judgeEvent(kind streamKind, event, data string) (done, token, finished bool
 		finished = finished || c.FinishReason != nil && *c.FinishReason != ""
 	}
 	return false, len(v.Choices) > 0, finished, nil
+}
+
+// MayEndWithoutDone reports whether a kind's OpenAI-compatible streams may
+// end without "data: [DONE]". Anthropic's and Gemini's layers do not
+// document it, so from them a chunk with a finish_reason ends the answer
+// too; OpenAI, Azure, Ollama and OpenAI-compatible servers send [DONE].
+// The stream probe and the gateway's relay share this rule.
+func MayEndWithoutDone(kind string) bool {
+	return kind == config.KindAnthropic || kind == config.KindGemini
 }

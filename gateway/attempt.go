@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"switchboard/config"
 	"switchboard/probes"
 )
 
@@ -133,7 +135,7 @@ func (c *call) badStatus(resp *http.Response) outcome {
 // where it is redacted, and then made one short line as the probes' errors
 // are: redacting after the cut would miss a secret cut in two.
 func (c *call) fail(f failure) outcome {
-	f.msg = probes.Short(probes.Redact(f.msg, c.b.hidden...))
+	f.msg = c.b.errText(f.msg)
 	c.res.Class, c.res.Err = f.class, f.msg
 	c.report()
 	return outcome{fail: f}
@@ -150,12 +152,14 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 		return c.failed(err)
 	}
 	body := *buf
-	if resp.StatusCode == http.StatusBadRequest && probes.ParseProviderError(body).KeyInvalid() {
+	if resp.StatusCode == http.StatusBadRequest && c.b.kind == config.KindGemini {
 		// Gemini answers a wrong key with 400, not 401. The key is the
 		// provider's (the client's never leaves), so another backend may
 		// serve: retried as a 401 would be.
-		return c.fail(failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassAuth,
-			msg: upstreamMessage(body, resp.StatusCode)})
+		if pe := probes.ParseProviderError(body); pe.KeyInvalid() {
+			return c.fail(failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassAuth,
+				msg: cmp.Or(pe.Msg, http.StatusText(resp.StatusCode))})
+		}
 	}
 	if ok2xx(resp.StatusCode) && jsonRoute(c.req.rest) {
 		if why := notAnAnswer(resp, body); why != "" {
@@ -198,13 +202,19 @@ func notAnAnswer(resp *http.Response, body []byte) string {
 		// An HTML error page or a proxy's splash with 200.
 		return "answered " + resp.Header.Get("Content-Type") + " instead of JSON"
 	}
-	// With neither a length nor chunks, the body ends where the connection
-	// closes, so a connection that broke mid-answer reads as a clean end:
-	// only the JSON itself can tell.
-	if resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 && !json.Valid(body) {
+	if closeDelimited(resp) && !json.Valid(body) {
 		return "answer cut short: the connection closed before the JSON ended"
 	}
 	return ""
+}
+
+// closeDelimited reports whether resp's body ends only where its
+// connection closes (HTTP/1 with neither a length nor chunks), so that a
+// connection that broke mid-answer reads as a clean end and only the JSON
+// itself can tell. A body the transport unzipped also has no length, but a
+// cut gzip stream fails on read, as an HTTP/2 body cut short does.
+func closeDelimited(resp *http.Response) bool {
+	return resp.ProtoMajor == 1 && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 && !resp.Uncompressed
 }
 
 func ok2xx(status int) bool { return status >= 200 && status < 300 }

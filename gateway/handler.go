@@ -117,7 +117,7 @@ func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, rest strin
 // or max_attempts, the route or the retry budget runs out.
 func (g *Gateway) forward(w http.ResponseWriter, req *request) {
 	tried := req.triedBuf[:0] // append grows it when max_attempts is larger
-	fails := make([]failure, 0, g.cfg.MaxAttempts)
+	var fails []failure       // allocated only when an attempt fails
 	free, budgetOut := false, false
 	for len(tried) < g.cfg.MaxAttempts {
 		b := g.pick(req.rest, tried)

@@ -43,10 +43,10 @@ func (c *call) stream(w http.ResponseWriter, resp *http.Response, n int) outcome
 	_ = rc.SetWriteDeadline(time.Now().Add(idle))
 	_ = rc.Flush() // the client sees the commit (and the backend header) at once
 	c.timer.Reset(idle)
-	r := relay{w: w, rc: rc, b: c.b, t0: c.t0, timer: c.timer, idle: idle}
+	r := relay{w: w, rc: rc, b: c.b, t0: c.t0, timer: c.timer, idle: idle, wantFinish: c.b.mayEndWithoutDone()}
 	err := r.run(resp.Body)
 	c.res.TTFT = r.ttft
-	if err == nil && needsDone(c.req.rest) && !r.sawDone && !(c.b.mayEndWithoutDone() && r.sawFinish) {
+	if err == nil && needsDone(c.req.rest) && !r.sawDone && !r.sawFinish {
 		err = errNoDone
 	}
 	var wf writeFailed
@@ -72,7 +72,7 @@ func (c *call) streamError(err error, idle time.Duration) (probes.Class, string)
 		return probes.ClassTimeout, "stream stalled: nothing for " + idle.String()
 	}
 	class, msg := probes.ClassifyError(c.ctx, err)
-	return class, probes.Short(probes.Redact(msg, c.b.hidden...)) // as call.fail does
+	return class, c.b.errText(msg)
 }
 
 // needsDone reports whether the route's streams end with [DONE].
@@ -81,16 +81,18 @@ func needsDone(rest string) bool { return rest == routeChat || rest == routeComp
 // relay copies SSE bytes, writing whole events only, so an error event
 // never lands in the middle of a half-written one.
 type relay struct {
-	w         io.Writer
-	rc        *http.ResponseController
-	b         *backend
-	t0        time.Time
-	timer     *time.Timer // cancels the attempt when the upstream goes silent
-	idle      time.Duration
-	ttft      time.Duration
-	sawDone   bool
-	sawFinish bool // a chunk with a finish_reason went by
-	midEvent  bool // the client has part of an event (only for oversized events)
+	w       io.Writer
+	rc      *http.ResponseController
+	b       *backend
+	t0      time.Time
+	timer   *time.Timer // cancels the attempt when the upstream goes silent
+	idle    time.Duration
+	ttft    time.Duration
+	sawDone bool
+	// wantFinish: this backend may end a stream without [DONE], so a chunk
+	// with a finish_reason (sawFinish) ends it too; only then is it looked for.
+	wantFinish, sawFinish bool
+	midEvent              bool // the client has part of an event (only for oversized events)
 }
 
 func (r *relay) run(src io.Reader) error {
@@ -150,7 +152,7 @@ func (r *relay) emit(p []byte) error {
 	if !r.sawDone && hasDone(p, !r.midEvent) {
 		r.sawDone = true
 	}
-	if !r.sawFinish && hasFinish(p) {
+	if r.wantFinish && !r.sawFinish && hasFinish(p) {
 		r.sawFinish = true
 	}
 	_ = r.rc.SetWriteDeadline(time.Now().Add(r.idle))

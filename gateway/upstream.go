@@ -86,6 +86,13 @@ func (b *backend) redact(p []byte) []byte {
 	return p
 }
 
+// errText is a failure's text as the client and the dashboard may see it:
+// redacted, then one short line (redacting after the cut would miss a
+// secret cut in two).
+func (b *backend) errText(msg string) string {
+	return probes.Short(probes.Redact(msg, b.hidden...))
+}
+
 // redactHeader replaces this provider's secrets in response header values:
 // a redirect's Location, say, may carry the key in its query. Values are
 // replaced, not edited in place, since they may be shared with the response.

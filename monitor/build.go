@@ -10,11 +10,7 @@ import (
 // intervalFor is how long to wait before probing p again: the suspect
 // interval while anything is wrong, the normal one otherwise.
 func (c *core) intervalFor(p *provider, now time.Time) time.Duration {
-	normal := c.cfg.Interval.D()
-	if p.cfg.Interval > 0 {
-		normal = p.cfg.Interval.D()
-	}
-	suspect := min(c.cfg.SuspectInterval.D(), normal)
+	normal, suspect := c.normalInterval(p), c.suspectInterval(p)
 	switch {
 	case p.state == StateRateLimited:
 		return max(suspect, p.rateLimitedTill.Sub(now))

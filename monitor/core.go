@@ -111,14 +111,19 @@ func (c *core) probed(p *provider, now time.Time) {
 	}
 }
 
-// suspectInterval is the probe interval of p while it is suspect, as
-// intervalFor has it: never slower than p's normal interval.
+// suspectInterval is the probe interval of p while it is suspect: never
+// slower than p's normal interval.
 func (c *core) suspectInterval(p *provider) time.Duration {
-	normal := c.cfg.Interval.D()
+	return min(c.cfg.SuspectInterval.D(), c.normalInterval(p))
+}
+
+// normalInterval is p's probe interval while all is well: its own, else
+// the global one.
+func (c *core) normalInterval(p *provider) time.Duration {
 	if p.cfg.Interval > 0 {
-		normal = p.cfg.Interval.D()
+		return p.cfg.Interval.D()
 	}
-	return min(c.cfg.SuspectInterval.D(), normal)
+	return c.cfg.Interval.D()
 }
 
 func actorOf(r probes.Result) Actor {

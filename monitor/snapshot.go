@@ -162,8 +162,9 @@ func (s *Snapshot) Provider(name string) (*ProviderSnapshot, bool) {
 // Route is the order in which the gateway tries backends: the active one
 // first, then every other provider in rotation (see inRotation) in the
 // order the policy would fail over to them, so a retry goes where the
-// policy is about to send traffic anyway. In PANIC it holds the active (least-bad) backend alone. It is
-// called per request, so it allocates the returned slice and nothing else.
+// policy is about to send traffic anyway. In PANIC it holds the active
+// (least-bad) backend alone. It is called per request, so it allocates the
+// returned slice and nothing else.
 func (s *Snapshot) Route() []string {
 	out := make([]string, 0, len(s.Providers))
 	if s.Active != "" {

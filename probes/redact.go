@@ -12,6 +12,12 @@ import (
 	"switchboard/config"
 )
 
+// MinSecretLen is the shortest secret that is ever searched for and
+// redacted. A placeholder key such as "ollama" or "x" also occurs in
+// ordinary text ("ollama-llama3.2", "index"), so replacing it would corrupt
+// what it is found in; every real provider key is far longer than this.
+const MinSecretLen = 16
+
 // Redact replaces each non-empty secret in s, and its URL-escaped forms,
 // with "REDACTED". Longer secrets go first, so a secret that contains
 // another is never left half shown.

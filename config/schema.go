@@ -14,7 +14,7 @@ var (
 	topFields = []string{"interval", "suspect_interval", "timeout", "window", "status_interval",
 		"policy", "gateway", "providers"}
 	policyFields = []string{"fail_after", "recover_after", "degraded_latency", "degraded_error_rate",
-		"failback", "holddown", "holddown_max", "drain_for"}
+		"failback", "holddown", "holddown_max", "drain_for", "retry_after_max"}
 	gatewayFields = []string{"listen", "token", "max_attempts", "max_request_body", "retry_budget",
 		"upstream_timeout"}
 	providerFields = []string{"name", "kind", "base_url", "api_key", "probe", "model", "deployment",
@@ -129,7 +129,7 @@ func (d *decoder) top(root ast.Node) (*Config, *layout) {
 
 func (d *decoder) policy(v ast.Node, p *Policy) *fields {
 	durs := map[string]*Duration{"degraded_latency": &p.DegradedLatency, "holddown": &p.Holddown,
-		"holddown_max": &p.HolddownMax, "drain_for": &p.DrainFor}
+		"holddown_max": &p.HolddownMax, "drain_for": &p.DrainFor, "retry_after_max": &p.RetryAfterMax}
 	return d.mapping(v, "policy", policyFields, func(key string, v ast.Node) {
 		path := join("policy", key)
 		switch key {

@@ -65,6 +65,7 @@ type Policy struct {
 	Holddown          Duration `yaml:"holddown"`            // default 30s, doubled per ejection
 	HolddownMax       Duration `yaml:"holddown_max"`        // default 5m
 	DrainFor          Duration `yaml:"drain_for"`           // default 5m: how long force failover drains
+	RetryAfterMax     Duration `yaml:"retry_after_max"`     // default 60s: the longest a 429's Retry-After is honoured
 }
 
 // Gateway configures the embedded OpenAI-compatible gateway.

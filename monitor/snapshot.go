@@ -167,9 +167,9 @@ type Snapshot struct {
 	// Dropped counts gateway reports (passive results, request records)
 	// the monitor had to drop because its goroutine was busy.
 	Dropped uint64
-	Events      []Event   // newest last, bounded
-	Traffic     Traffic
-	Demo        bool
+	Events  []Event // newest last, bounded
+	Traffic Traffic
+	Demo    bool
 }
 
 // Provider returns the named provider's snapshot.

@@ -1,9 +1,7 @@
 package model
 
 import (
-	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -76,19 +74,5 @@ func TestTooSmallGolden(t *testing.T) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
-
 // colourCodes lists the SGR sequences in out that set a colour.
-func colourCodes(out string) []string {
-	var found []string
-	for _, m := range sgr.FindAllStringSubmatch(out, -1) {
-		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
-			n, _ := strconv.Atoi(p)
-			if n == 38 || n == 48 || (n >= 30 && n <= 37) || (n >= 40 && n <= 47) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
-				found = append(found, m[0])
-				break
-			}
-		}
-	}
-	return found
-}
+var colourCodes = goldentest.ColourCodes

@@ -9,7 +9,8 @@ import (
 	"switchboard/internal/goldentest"
 )
 
-// requireGolden compares the screen with testdata/<test name>.golden.
+// requireGolden compares the screen, ANSI stripped to show the layout alone,
+// with testdata/<test name>.golden; TestColourGolden keeps the colours.
 var requireGolden = goldentest.RequireScreen
 
 // sized is m after a resize.
@@ -65,6 +66,27 @@ func TestNoColorGolden(t *testing.T) {
 		t.Fatal("the coloured screen has no colour either; this check would prove nothing")
 	}
 	requireGolden(t, out, 100)
+}
+
+// TestColourGolden keeps the help bar and the whole screen with their
+// colours (the goldens above strip them to show the layout alone), so a
+// colour change in the help styles or in views.DefaultStyles fails here.
+func TestColourGolden(t *testing.T) {
+	t.Run("help_short_100", func(t *testing.T) {
+		m := sized(newModel(t, newFake(fixture(4)), Options{}), 100, 30)
+		goldentest.RequireColourScreen(t, m.state().Help, 100)
+	})
+	t.Run("help_full_100", func(t *testing.T) {
+		m := sized(newModel(t, newFake(fixture(4)), Options{}), 100, 30)
+		m, _ = pressKey(t, m, "?")
+		goldentest.RequireColourScreen(t, m.state().Help, 100)
+	})
+	t.Run("screen_100", func(t *testing.T) {
+		m := sized(newModel(t, newFake(fixture(6)), Options{}), 100, 36)
+		m, _ = pressKey(t, m, "j")
+		m, _ = pressKey(t, m, "enter")
+		goldentest.RequireColourScreen(t, m.View().Content, 100)
+	})
 }
 
 func TestTooSmallGolden(t *testing.T) {

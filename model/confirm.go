@@ -75,11 +75,13 @@ func (m Model) askFailover() Model {
 		return m
 	}
 	from, to := m.snap.Active, m.snap.Next
+	// The command carries what the prompt said: the monitor refuses it if
+	// the active or the next backend changed before it arrived.
+	cmd := monitor.ForceFailover{From: from, To: to}
 	if to == "" {
-		m = m.ask("fail over from "+from+" (nothing else is routable)", monitor.ForceFailover{},
-			"failover requested from "+from)
+		m = m.ask("fail over from "+from+" (nothing else is routable)", cmd, "failover requested from "+from)
 	} else {
-		m = m.ask("fail over from "+from+" to "+to, monitor.ForceFailover{}, "failover requested: "+from+" → "+to)
+		m = m.ask("fail over from "+from+" to "+to, cmd, "failover requested: "+from+" → "+to)
 	}
 	m.pending.namesNext, m.pending.next = true, to
 	return m

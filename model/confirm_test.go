@@ -47,7 +47,7 @@ func TestFailoverPromptFollowsItsDestination(t *testing.T) {
 			}
 			m, cmd := press(t, m, m.keys.Confirm)
 			m = run(t, m, cmd)
-			want := []monitor.Command{monitor.ForceFailover{}}
+			want := []monitor.Command{monitor.ForceFailover{From: "openai", To: c.nextBefore}}
 			if c.wantDropped {
 				want = nil
 			}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"switchboard/config"
 	"switchboard/monitor"
 	"switchboard/probes"
 )
@@ -63,8 +64,12 @@ func (f *fakeBackend) Send(c monitor.Command) error {
 	if f.err != nil {
 		return f.err
 	}
-	if _, ok := c.(monitor.ForceFailover); ok && f.apply {
-		f.publishLocked(failedOver(f.snap))
+	if ff, ok := c.(monitor.ForceFailover); ok && f.apply {
+		next, err := failedOver(f.snap, ff)
+		if err != nil {
+			return err
+		}
+		f.publishLocked(next)
 	}
 	return nil
 }
@@ -95,28 +100,48 @@ func (f *fakeBackend) publishLocked(s *monitor.Snapshot) {
 	}
 }
 
-// failedOver is s after a forced failover: the next backend in line is
-// active, the old one drained, and an operator event logged.
-func failedOver(s *monitor.Snapshot) *monitor.Snapshot {
+// failedOver is s after cmd, as the monitor's own policy (a Board) applies
+// it to s's providers: the routing fields come from the Board, the
+// fixture's statistics stay. It returns the Board's refusal, if any.
+func failedOver(s *monitor.Snapshot, cmd monitor.ForceFailover) (*monitor.Snapshot, error) {
+	cfg := config.Default()
+	for _, p := range s.Providers {
+		cfg.Providers = append(cfg.Providers, config.Provider{Name: p.Name, Kind: p.Kind})
+	}
+	b := monitor.NewBoard(cfg, now)
+	for _, p := range s.Providers {
+		st := p.State
+		if !p.Enabled {
+			st = monitor.StateDisabled
+		}
+		b.Set(p.Name, st, p.Cause, now)
+	}
+	before := len(b.Snapshot(now).Events)
+	if err := b.Apply(cmd, now); err != nil {
+		return nil, err
+	}
+	d := b.Snapshot(now)
 	n := *s
 	n.Seq++
+	n.Active, n.ActiveSince, n.ActiveCause, n.Mode = d.Active, d.ActiveSince, d.ActiveCause, d.Mode
+	n.Next, n.Route = d.Next, d.Route
 	n.Providers = append([]monitor.ProviderSnapshot(nil), s.Providers...)
-	n.Events = append(append([]monitor.Event(nil), s.Events...), monitor.Event{
-		At: now, Kind: monitor.EventActive, Provider: s.Next, From: s.Active, To: s.Next,
-		Cause: "forced failover by operator", Actor: monitor.ActorOperator,
-	})
-	if p, ok := n.Provider(s.Active); ok {
-		p.DrainedUntil = now.Add(5 * time.Minute)
+	for i := range n.Providers {
+		n.Providers[i].DrainedUntil = d.Providers[i].DrainedUntil
+		n.Providers[i].InRotation, n.Providers[i].OutOfService = d.Providers[i].InRotation, d.Providers[i].OutOfService
 	}
-	n.Active, n.ActiveSince, n.ActiveCause, n.Mode = s.Next, now, "forced failover by operator", monitor.ModeForced
-	n.Next = ""
-	for _, p := range n.Providers {
-		if p.Name != n.Active && p.Name != s.Active && p.Enabled && p.State.Routable() {
-			n.Next = p.Name
-			break
-		}
+	n.Events = append(append([]monitor.Event(nil), s.Events...), d.Events[before:]...)
+	return &n, nil
+}
+
+// mustFailOver is failedOver with no expectation, for fixtures the policy
+// can always fail over from.
+func mustFailOver(s *monitor.Snapshot) *monitor.Snapshot {
+	n, err := failedOver(s, monitor.ForceFailover{})
+	if err != nil {
+		panic(err)
 	}
-	return &n
+	return n
 }
 
 var errUnknown = errors.New("unknown provider")

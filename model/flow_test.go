@@ -44,7 +44,7 @@ func TestFlowForceFailover(t *testing.T) {
 	// new event line, and the header's new name and mode.
 	wait(func(raw, text string) bool {
 		return strings.Contains(raw, "switchboard · active: azure") &&
-			strings.Contains(text, "operator ▶ openai → azure  forced failover by operator") &&
+			strings.Contains(text, "operator ▶ openai → azure  forced failover from openai") &&
 			strings.Contains(text, "azure") && strings.Contains(text, "FORCED")
 	})
 
@@ -56,10 +56,10 @@ func TestFlowForceFailover(t *testing.T) {
 	if !strings.Contains(strings.Split(out, "\n")[0], "ACTIVE: azure") || !strings.Contains(out, "FORCED") {
 		t.Fatalf("header did not change to azure:\n%s", out)
 	}
-	if !strings.Contains(out, "▶ openai → azure  forced failover by operator") {
+	if !strings.Contains(out, "▶ openai → azure  forced failover from openai") {
 		t.Fatalf("event log lacks the failover:\n%s", out)
 	}
-	if got := f.sentCommands(); !reflect.DeepEqual(got, []monitor.Command{monitor.ForceFailover{}}) {
+	if got := f.sentCommands(); !reflect.DeepEqual(got, []monitor.Command{monitor.ForceFailover{From: "openai", To: "azure"}}) {
 		t.Fatalf("sent %#v, want one ForceFailover", got)
 	}
 	if bytes.Contains([]byte(out), []byte("y/n")) {

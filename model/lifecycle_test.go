@@ -14,7 +14,7 @@ func TestSnapshotsArriveAndRearm(t *testing.T) {
 	m := newModel(t, f, Options{})
 	got := make(chan tea.Msg, 1)
 	go func() { got <- m.sess.waitSnapshot()() }()
-	f.publish(failedOver(fixture(4)))
+	f.publish(mustFailOver(fixture(4)))
 	next, cmd := m.Update(within(t, got))
 	m = next.(Model)
 	if !strings.Contains(screen(m), "ACTIVE: azure") {

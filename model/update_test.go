@@ -20,7 +20,7 @@ func TestRoutingKeysAskThenSend(t *testing.T) {
 		want     monitor.Command
 		status   string
 	}{
-		{"force failover", 0, keys.Failover.Keys()[0], "fail over from openai to azure? y/n", monitor.ForceFailover{}, "failover requested: openai → azure"},
+		{"force failover", 0, keys.Failover.Keys()[0], "fail over from openai to azure? y/n", monitor.ForceFailover{From: "openai", To: "azure"}, "failover requested: openai → azure"},
 		{"pin selected", 1, keys.Pin.Keys()[0], "pin azure as active? y/n", monitor.Pin{Provider: "azure"}, "pin requested: azure"},
 		{"auto", 0, keys.Auto.Keys()[0], "back to automatic routing? y/n", monitor.Auto{}, "automatic routing requested"},
 		{"disable the active backend", 0, keys.Toggle.Keys()[0], "disable openai (the active backend)? y/n", monitor.SetEnabled{Provider: "openai", Enabled: false}, "disable requested: openai"},
@@ -218,7 +218,7 @@ func TestPromptDroppedWhenActiveChanges(t *testing.T) {
 	f := newFake(fixture(4))
 	m := newModel(t, f, Options{})
 	m, _ = press(t, m, m.keys.Failover)
-	next, _ := m.Update(snapshotMsg{snap: failedOver(fixture(4))})
+	next, _ := m.Update(snapshotMsg{snap: mustFailOver(fixture(4))})
 	m = next.(Model)
 	if m.pending != nil {
 		t.Fatal("prompt about openai survived a change of active backend")

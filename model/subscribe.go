@@ -21,7 +21,6 @@ type backendClosedMsg struct{}
 // tick loop, so a stray tick can never start a second loop.
 type tickMsg struct {
 	id, tag int64
-	at      time.Time
 }
 
 // sentMsg reports the outcome of Backend.Send.
@@ -124,8 +123,8 @@ func (s *session) tick(tag int64) tea.Cmd {
 		t := time.NewTimer(now.Truncate(time.Second).Add(time.Second).Sub(now))
 		defer t.Stop()
 		select {
-		case at := <-t.C:
-			return tickMsg{id: s.id, tag: tag, at: at}
+		case <-t.C:
+			return tickMsg{id: s.id, tag: tag}
 		case <-s.done:
 			return nil
 		}

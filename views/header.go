@@ -18,7 +18,7 @@ func Header(st State, w int, s Styles) string {
 	}
 	lines := []string{headerTop(st, w, s), headerWhy(st, w, s)}
 	if snap.Traffic.Enabled {
-		lines = append(lines, gatewayLine(snap.Traffic, w, s))
+		lines = append(lines, gatewayLine(snap.Traffic, snap.Dropped, w, s))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -86,6 +86,9 @@ func headerWhy(st State, w int, s Styles) string {
 	}
 	switch snap.Mode {
 	case monitor.ModePinned:
+		if warn := pinWarning(snap); warn != "" {
+			parts = append(parts, s.Error.Render(warn))
+		}
 		if u := until(snap.PinnedUntil, st.Now); u != "" {
 			parts = append(parts, "pinned until "+u)
 		} else {
@@ -100,8 +103,18 @@ func headerWhy(st State, w int, s Styles) string {
 	return truncate(strings.Join(parts, " · "), w)
 }
 
+// pinWarning says that the pinned backend takes the traffic although its
+// probes fail: the pin wins, but the operator must know what they hold.
+func pinWarning(snap *monitor.Snapshot) string {
+	p, ok := snap.Provider(snap.Pinned)
+	if !ok || p.State.Routable() {
+		return ""
+	}
+	return "⚠ " + p.Name + " is pinned while its probes fail (" + string(p.State) + ")"
+}
+
 // gatewayLine summarises real traffic through the embedded gateway.
-func gatewayLine(t monitor.Traffic, w int, s Styles) string {
+func gatewayLine(t monitor.Traffic, dropped uint64, w int, s Styles) string {
 	errRate := none
 	if t.Requests > 0 {
 		errRate = fmtPercent(float64(t.Errors) / float64(t.Requests))
@@ -110,6 +123,10 @@ func gatewayLine(t monitor.Traffic, w int, s Styles) string {
 		" · " + strings.TrimSuffix(fmtRate(t.RatePerSecond), ".0") + " req/s" +
 		" · errors " + errRate +
 		" · retries " + itoa(t.Retries)
+	if dropped > 0 {
+		// The counts above miss these: say so rather than show them as exact.
+		line += " · " + s.Error.Render("dropped "+itoa(int(dropped))+" reports (monitor busy)")
+	}
 	return truncate(line, w)
 }
 

@@ -233,3 +233,34 @@ func TestEventRowsMatchesRender(t *testing.T) {
 		}
 	}
 }
+
+// A pin wins over failing probes, and the header says so: the operator
+// holds traffic on a provider the probes call down. A pin to a healthy
+// provider carries no warning.
+func TestHeaderWarnsOfPinWhileProbesFail(t *testing.T) {
+	st := baseState(4)
+	st.Snap.Mode, st.Snap.Pinned, st.Snap.Active = monitor.ModePinned, "openai", "openai"
+	p, _ := st.Snap.Provider("openai")
+	p.State = monitor.StateDown
+	out := ansi.Strip(Header(st, 160, DefaultStyles()))
+	if !strings.Contains(out, "⚠ openai is pinned while its probes fail (down)") {
+		t.Errorf("header of a pin to a down provider:\n%s", out)
+	}
+	p.State = monitor.StateUp
+	if out := ansi.Strip(Header(st, 160, DefaultStyles())); strings.Contains(out, "probes fail") {
+		t.Errorf("header warns of a pin to a healthy provider:\n%s", out)
+	}
+}
+
+// Reports the monitor dropped are counted on screen: the traffic numbers
+// beside them are then not exact.
+func TestHeaderShowsDroppedReports(t *testing.T) {
+	st := baseState(4)
+	if out := ansi.Strip(Header(st, 200, DefaultStyles())); strings.Contains(out, "dropped") {
+		t.Errorf("dropped shown with none dropped:\n%s", out)
+	}
+	st.Snap.Dropped = 37
+	if out := ansi.Strip(Header(st, 200, DefaultStyles())); !strings.Contains(out, "dropped 37 reports (monitor busy)") {
+		t.Errorf("header lacks the dropped count:\n%s", out)
+	}
+}

@@ -40,18 +40,22 @@ func (f *fakeBackend) Snapshot() *monitor.Snapshot {
 	return f.snap
 }
 
+// Subscribe delivers the current snapshot at once and every later one,
+// latest wins; unsubscribing closes the channel, as the monitor does.
 func (f *fakeBackend) Subscribe() (<-chan *monitor.Snapshot, func()) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := f.nextSub
 	f.nextSub++
 	ch := make(chan *monitor.Snapshot, 1)
+	ch <- f.snap
 	f.subs[id] = ch
 	return ch, func() {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if _, ok := f.subs[id]; ok {
 			delete(f.subs, id)
+			close(ch)
 			f.unsubscribed++
 		}
 	}
@@ -63,6 +67,11 @@ func (f *fakeBackend) Send(c monitor.Command) error {
 	f.sent = append(f.sent, c)
 	if f.err != nil {
 		return f.err
+	}
+	if name := namedProvider(c); name != "" {
+		if _, ok := f.snap.Provider(name); !ok {
+			return fmt.Errorf("%w %q", errUnknown, name)
+		}
 	}
 	if ff, ok := c.(monitor.ForceFailover); ok && f.apply {
 		next, err := failedOver(f.snap, ff)
@@ -142,6 +151,19 @@ func mustFailOver(s *monitor.Snapshot) *monitor.Snapshot {
 		panic(err)
 	}
 	return n
+}
+
+// namedProvider is the provider a command names, "" for none.
+func namedProvider(c monitor.Command) string {
+	switch c := c.(type) {
+	case monitor.Pin:
+		return c.Provider
+	case monitor.SetEnabled:
+		return c.Provider
+	case monitor.ProbeNow:
+		return c.Provider
+	}
+	return ""
 }
 
 var errUnknown = errors.New("unknown provider")

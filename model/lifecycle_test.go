@@ -12,6 +12,7 @@ import (
 func TestSnapshotsArriveAndRearm(t *testing.T) {
 	f := newFake(fixture(4))
 	m := newModel(t, f, Options{})
+	takeCurrent(t, m, "openai")
 	got := make(chan tea.Msg, 1)
 	go func() { got <- m.sess.waitSnapshot()() }()
 	f.publish(mustFailOver(fixture(4)))
@@ -33,6 +34,7 @@ func TestSnapshotsArriveAndRearm(t *testing.T) {
 func TestQuitUnsubscribesAndReleasesWaiters(t *testing.T) {
 	f := newFake(fixture(4))
 	m := newModel(t, f, Options{})
+	takeCurrent(t, m, "openai")
 	snapDone, tickDone := make(chan tea.Msg, 1), make(chan tea.Msg, 1)
 	go func() { snapDone <- m.sess.waitSnapshot()() }()
 	go func() { tickDone <- m.sess.tick(m.tickTag)() }()
@@ -151,5 +153,14 @@ func TestDetailAndHelpToggle(t *testing.T) {
 	m, _ = press(t, m, m.keys.Help)
 	if got := lastLines(m, 1); strings.Contains(got, "table/events") || !strings.Contains(got, "more") {
 		t.Fatalf("? did not close the full help: %q", got)
+	}
+}
+
+// takeCurrent reads the snapshot a subscription starts with, as the
+// monitor's does, and checks it names the expected active backend.
+func takeCurrent(t *testing.T, m Model, active string) {
+	t.Helper()
+	if msg, ok := m.sess.waitSnapshot()().(snapshotMsg); !ok || msg.snap.Active != active {
+		t.Fatalf("the first wait delivered %#v, want the current snapshot", msg)
 	}
 }

@@ -79,6 +79,11 @@ func (s *session) waitSnapshot() tea.Cmd {
 		select {
 		case got, ok := <-s.ch:
 			if !ok {
+				select {
+				case <-s.done: // our own quit closed it: nothing to report
+					return nil
+				default:
+				}
 				return backendClosedMsg{}
 			}
 			snap = got

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Global and policy defaults (see ../shared/design.md).
+// Global and policy defaults; config.example.yaml says what each is for.
 const (
 	DefaultInterval          = Duration(10 * time.Second)
 	DefaultSuspectInterval   = Duration(time.Second)

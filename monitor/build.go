@@ -43,7 +43,7 @@ func (c *core) timeoutFor(p *provider, now time.Time) time.Duration {
 	if len(lat) < degradedMinSamples {
 		return base
 	}
-	_, p95, _ := percentiles(lat)
+	_, p95 := percentiles(lat)
 	return min(base, max(time.Second, 4*p95))
 }
 
@@ -83,8 +83,7 @@ func (c *core) snapshot(now time.Time, seq uint64) *Snapshot {
 func (c *core) providerSnapshot(p *provider, now time.Time) ProviderSnapshot {
 	from := now.Add(-c.window)
 	st := p.hist.windowStats(from)
-	st.ConsecutiveOK, st.ConsecutiveFail = p.consecOK, p.consecFail
-	st.LastError, st.LastErrorAt = p.lastError, p.lastErrorAt
+	st.LastError = p.lastError
 	ps := ProviderSnapshot{Name: p.cfg.Name, Kind: p.cfg.Kind, Priority: p.priority, Enabled: p.enabled,
 		State: p.state, Since: p.since, Cause: p.cause, Last: p.last, HasLast: p.hasLast, Stats: st,
 		Samples: p.hist.since(from), RateLimitedUntil: p.rateLimitedTill, DrainedUntil: p.drainedUntil,

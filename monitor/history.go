@@ -60,7 +60,7 @@ func (r *ring) windowStats(from time.Time) Stats {
 		st.ErrorRate = float64(st.Failures) / float64(st.Samples)
 		st.Availability = 1 - st.ErrorRate
 	}
-	st.P50, st.P95, st.P99 = percentiles(lat)
+	st.P50, st.P95 = percentiles(lat)
 	return st
 }
 
@@ -79,15 +79,15 @@ func (r *ring) errorRate(from time.Time) (rate float64, samples int) {
 	return float64(fails) / float64(samples), samples
 }
 
-// percentiles returns p50, p95 and p99 (nearest rank); lat is reordered.
-func percentiles(lat []time.Duration) (p50, p95, p99 time.Duration) {
+// percentiles returns p50 and p95 (nearest rank); lat is reordered.
+func percentiles(lat []time.Duration) (p50, p95 time.Duration) {
 	if len(lat) == 0 {
-		return 0, 0, 0
+		return 0, 0
 	}
 	slices.Sort(lat)
 	at := func(p float64) time.Duration {
 		i := int(p*float64(len(lat))+0.999999) - 1
 		return lat[max(0, min(i, len(lat)-1))]
 	}
-	return at(0.50), at(0.95), at(0.99)
+	return at(0.50), at(0.95)
 }

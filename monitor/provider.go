@@ -37,7 +37,6 @@ type provider struct {
 	last            probes.Result
 	hasLast         bool
 	lastError       string
-	lastErrorAt     time.Time
 	routableSince   time.Time // samples before this do not count toward health (see countFrom)
 	rateLimitedTill time.Time
 	drainedUntil    time.Time
@@ -74,7 +73,7 @@ func (p *provider) observe(r probes.Result, now time.Time, pol config.Policy, wi
 	if notProvidersFault(r) {
 		return nil
 	}
-	p.lastError, p.lastErrorAt = r.Err, now
+	p.lastError = r.Err
 	if r.Err == "" {
 		p.lastError = string(r.Class)
 	}
@@ -228,7 +227,7 @@ func (p *provider) reassess(now time.Time, pol config.Policy, window time.Durati
 }
 
 // countFrom is where the health judgements start counting samples: the
-// window, as design.md defines error rate and p95, but never before the
+// window, over which error rate and p95 are defined, but never before the
 // provider last became routable (an old outage must not knock a recovered
 // provider down again). Counting a long healthy past would let it outvote
 // a present outage for most of an hour.

@@ -9,7 +9,8 @@ import (
 // State is a provider's health state.
 type State string
 
-// Health states, see ../shared/design.md.
+// Health states. Only up, degraded and unknown (before the first probe)
+// take traffic; the others are out of rotation until probes say otherwise.
 const (
 	StateUnknown       State = "unknown"
 	StateUp            State = "up"
@@ -76,16 +77,13 @@ type Sample struct {
 
 // Stats are window statistics of a provider's probes.
 type Stats struct {
-	Samples         int
-	Failures        int
-	ErrorRate       float64 // 0..1
-	Availability    float64 // 0..1
-	P50, P95, P99   time.Duration
-	ConsecutiveOK   int
-	ConsecutiveFail int
-	ByClass         map[probes.Class]int
-	LastError       string
-	LastErrorAt     time.Time
+	Samples      int
+	Failures     int
+	ErrorRate    float64 // 0..1
+	Availability float64 // 0..1
+	P50, P95     time.Duration
+	ByClass      map[probes.Class]int
+	LastError    string
 }
 
 // ProviderSnapshot is one provider at one instant.

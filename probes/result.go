@@ -7,7 +7,8 @@ import "time"
 // Class is the outcome class of one probe or one gateway attempt.
 type Class string
 
-// Outcome classes, see ../shared/design.md.
+// Outcome classes: what one request to a provider came to, from which the
+// monitor derives health.
 const (
 	ClassOK          Class = "ok"
 	ClassTimeout     Class = "timeout"

@@ -19,6 +19,7 @@ const (
 	DefaultHolddown          = Duration(30 * time.Second)
 	DefaultHolddownMax       = Duration(5 * time.Minute)
 	DefaultDrainFor          = Duration(5 * time.Minute)
+	DefaultRetryAfterMax     = Duration(60 * time.Second)
 )
 
 // Gateway defaults.
@@ -95,6 +96,7 @@ func (p *Policy) applyDefaults() {
 	setDur(&p.Holddown, DefaultHolddown)
 	setDur(&p.HolddownMax, DefaultHolddownMax)
 	setDur(&p.DrainFor, DefaultDrainFor)
+	setDur(&p.RetryAfterMax, DefaultRetryAfterMax)
 }
 
 func (g *Gateway) applyDefaults() {

@@ -14,7 +14,8 @@ func TestDefault(t *testing.T) {
 		StatusInterval: Duration(60 * time.Second),
 		Policy: Policy{FailAfter: 3, RecoverAfter: 2, DegradedLatency: Duration(2 * time.Second),
 			DegradedErrorRate: 0.10, Failback: FailbackAuto, Holddown: Duration(30 * time.Second),
-			HolddownMax: Duration(5 * time.Minute), DrainFor: Duration(5 * time.Minute)},
+			HolddownMax: Duration(5 * time.Minute), DrainFor: Duration(5 * time.Minute),
+			RetryAfterMax: Duration(time.Minute)},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Default() =\n%+v\nwant\n%+v", c, want)

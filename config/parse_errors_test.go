@@ -40,7 +40,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown field with suggestion", "intervall: 5s\n" + okProvider, []string{
 			`bad.yaml:1:1: unknown field "intervall" (did you mean "interval"?)`}},
 		{"unknown field without suggestion", "policy:\n  panic_mode: true\n" + okProvider, []string{
-			`bad.yaml:2:3: unknown field "panic_mode" in policy; valid fields: fail_after, recover_after, degraded_latency, degraded_error_rate, failback, holddown, holddown_max, drain_for`}},
+			`bad.yaml:2:3: unknown field "panic_mode" in policy; valid fields: fail_after, recover_after, degraded_latency, degraded_error_rate, failback, holddown, holddown_max, drain_for, retry_after_max`}},
 		{"unknown provider field spelled differently", okProvider + "    baseURL: https://example.com\n", []string{
 			`bad.yaml:5:5: unknown field "baseURL" in providers[0] (did you mean "base_url"?)`}},
 		{"wrong type integer", "policy:\n  fail_after: three\n" + okProvider, []string{

@@ -65,6 +65,11 @@ type Policy struct {
 	Holddown          Duration `yaml:"holddown"`            // default 30s, doubled per ejection
 	HolddownMax       Duration `yaml:"holddown_max"`        // default 5m
 	DrainFor          Duration `yaml:"drain_for"`           // default 5m: how long force failover drains
+	// RetryAfterMax is the longest a Retry-After keeps a provider out of
+	// rotation: a 429's own Retry-After is capped at it, so a provider that
+	// asks for a day (or a wrong clock) cannot take a route away for that
+	// long. The operator can always clear it earlier.
+	RetryAfterMax Duration `yaml:"retry_after_max"` // default 60s
 }
 
 // Gateway configures the embedded OpenAI-compatible gateway.

@@ -95,8 +95,8 @@ type Provider struct {
 	Deployment string `yaml:"deployment"`  // azure-openai classic form
 	APIVersion string `yaml:"api_version"` // azure-openai; "v1" selects the /openai/v1 form
 
-	Interval        Duration `yaml:"interval"` // 0: global
-	Timeout         Duration `yaml:"timeout"`  // 0: global
+	Interval        Duration `yaml:"interval"` // default: the global interval
+	Timeout         Duration `yaml:"timeout"`  // default: the global timeout
 	AdaptiveTimeout *bool    `yaml:"adaptive_timeout"`
 	Enabled         *bool    `yaml:"enabled"`
 

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -40,8 +41,12 @@ func readStatusPage(ctx context.Context, client *http.Client, p config.Provider)
 		return StatusWord{}, fmt.Errorf("no status page configured")
 	}
 	if _, ok := ctx.Deadline(); !ok {
+		// Bounded like a probe of the same provider.
+		if p.Timeout <= 0 {
+			return StatusWord{}, errors.New("status page: no timeout" + notApplied)
+		}
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, config.DefaultTimeout.D())
+		ctx, cancel = context.WithTimeout(ctx, p.Timeout.D())
 		defer cancel()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.StatusPage, nil)

@@ -88,3 +88,39 @@ func TestStatusPageErrors(t *testing.T) {
 		t.Errorf("token shown: %q", w.Err)
 	}
 }
+
+// TestStatusPageTextIsCleaned: words from a status page are someone else's
+// text on the operator's screen. Escape sequences (an OSC that retitles
+// the terminal, a CSI that clears it, the one-byte C1 CSI) lose their
+// control characters, and a word is bounded in length.
+func TestStatusPageTextIsCleaned(t *testing.T) {
+	client := NewClient()
+	defer client.CloseIdleConnections()
+	long := "degraded_" + strings.Repeat("x", 200)
+	page := rawServer(t, http.StatusOK, "application/json", `{
+		"status": {"indicator": "\u001b]0;pwned\u0007major", "description": "\u001b[2JAll Systems Operational"},
+		"components": [
+			{"name": "API", "status": "\u001b[2J\u009b31mpartial_outage\r\n"},
+			{"name": "Long", "status": "`+long+`"},
+			{"name": "Blank", "status": "\u001b\u0007"}
+		]}`)
+	cases := []struct{ component, indicator, status string }{
+		{"API", "]0;pwnedmajor", "[2J31mpartial_outage"},
+		{"Long", "]0;pwnedmajor", long[:maxStatusWord-len("…")] + "…"},
+		{"Blank", "]0;pwnedmajor", ""},
+	}
+	for _, tc := range cases {
+		w := StatusPage(t.Context(), client, resolved(config.Provider{Name: "p", StatusPage: page.URL, StatusComponent: tc.component}))
+		if w.Err != "" || w.Indicator != tc.indicator || w.Component != tc.status {
+			t.Errorf("%s: got %+v, want indicator %q component %q", tc.component, w, tc.indicator, tc.status)
+		}
+		if len(w.Component) > maxStatusWord || len(w.Indicator) > maxStatusWord {
+			t.Errorf("%s: a word longer than %d bytes: %+v", tc.component, maxStatusWord, w)
+		}
+	}
+	// A page-wide indicator that is nothing but control characters says nothing.
+	blank := rawServer(t, http.StatusOK, "application/json", `{"status": {"indicator": "\u001b\u009b"}, "components": []}`)
+	if w := StatusPage(t.Context(), client, resolved(config.Provider{Name: "p", StatusPage: blank.URL})); w.Indicator != "unknown" {
+		t.Errorf("blank indicator: got %+v, want unknown", w)
+	}
+}

@@ -68,7 +68,7 @@ type Policy struct {
 	// RetryAfterMax is the longest a Retry-After keeps a provider out of
 	// rotation: a 429's own Retry-After is capped at it, so a provider that
 	// asks for a day (or a wrong clock) cannot take a route away for that
-	// long. The operator can always clear it earlier.
+	// long. The operator can always end it sooner (probe now, re-enable, pin).
 	RetryAfterMax Duration `yaml:"retry_after_max"` // default 60s
 }
 

@@ -2,13 +2,16 @@ package demo
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"switchboard/config"
+	"switchboard/internal/memnet"
 	"switchboard/probes"
 )
 
@@ -110,34 +113,54 @@ func TestProvidersAnswerProbesAsScripted(t *testing.T) {
 
 // Close must release a request hanging on a failing provider, so quitting
 // the dashboard mid-outage leaves nothing behind (goleak checks in TestMain).
+// In a synctest bubble "still hanging" is a fact rather than a guess: once
+// every goroutine is durably blocked the request has had every chance to
+// return, and the fake clock shows it ended at the instant of Close, not at
+// the client's timeout.
 func TestCloseReleasesHungRequests(t *testing.T) {
-	c := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
-	d, err := Start(Options{Now: c.now, GatewayListen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.set(c.now().Add(OutageStart + time.Second))
-	base := d.Config().Providers[0].BaseURL
-	got := make(chan error, 1)
-	go func() {
-		req, _ := http.NewRequest(http.MethodGet, base+"/models", nil)
-		req.Header.Set("Authorization", "Bearer "+openAIKey)
-		resp, err := d.Client().Do(req)
-		if err == nil {
-			resp.Body.Close()
+	synctest.Test(t, func(t *testing.T) {
+		n := memnet.New()
+		client := n.Client(30 * time.Second)
+		d, err := Start(Options{Client: client, GatewayListen: "127.0.0.1:0",
+			Listen: func(name string) (net.Listener, error) { return n.Listen(name + ".demo:80") }})
+		if err != nil {
+			t.Fatal(err)
 		}
-		got <- err
-	}()
-	select {
-	case err := <-got:
-		t.Fatalf("request during the hang returned early: %v", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	d.Close()
-	select {
-	case <-got:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Close left the hung request hanging")
-	}
-	d.Client().CloseIdleConnections()
+		t.Cleanup(func() { d.Close(); client.CloseIdleConnections() }) // on failure too
+		time.Sleep(OutageStart + time.Second)
+		if act := ActionAt(OpenAI, OutageStart+time.Second); act != Hang {
+			t.Fatalf("the script does %s at this moment, want a hang", act)
+		}
+		type outcome struct {
+			err error
+			at  time.Time
+		}
+		got := make(chan outcome, 1)
+		go func() {
+			req, _ := http.NewRequest(http.MethodGet, d.Config().Providers[0].BaseURL+"/models", nil)
+			req.Header.Set("Authorization", "Bearer "+openAIKey)
+			resp, err := client.Do(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			got <- outcome{err, time.Now()}
+		}()
+		synctest.Wait()
+		select {
+		case o := <-got:
+			t.Fatalf("the request during the hang returned before Close: %v", o.err)
+		default:
+		}
+		closed := time.Now()
+		d.Close()
+		synctest.Wait()
+		select {
+		case o := <-got:
+			if waited := o.at.Sub(closed); waited != 0 {
+				t.Errorf("the request ended %s after Close began, want at once: something other than Close released it", waited)
+			}
+		default:
+			t.Fatal("Close returned and the hung request is still hanging")
+		}
+	})
 }

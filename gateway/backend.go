@@ -60,16 +60,6 @@ func newBackend(p config.Provider) *backend {
 	return b
 }
 
-// routable reports whether the gateway can send traffic to this kind at all.
-func routableKind(kind string) bool {
-	switch kind {
-	case config.KindOpenAI, config.KindOpenAICompatible, config.KindAzureOpenAI,
-		config.KindAnthropic, config.KindGemini, config.KindOllama:
-		return true
-	}
-	return false
-}
-
 func (b *backend) azureClassic() bool {
 	return b.kind == config.KindAzureOpenAI && b.apiVersion != "v1"
 }

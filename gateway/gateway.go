@@ -87,7 +87,7 @@ func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
 		g.token = []byte(gc.Token)
 	}
 	for _, p := range cfg.Providers {
-		if routableKind(p.Kind) {
+		if p.CarriesTraffic() {
 			g.backends[p.Name] = newBackend(p)
 		}
 	}

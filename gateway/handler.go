@@ -158,7 +158,7 @@ func (g *Gateway) pick(rest string, tried []*backend) *backend {
 	if snap == nil {
 		return nil
 	}
-	for _, name := range snap.Route() {
+	for _, name := range snap.Route {
 		if b := g.backends[name]; candidate(b, rest, tried) {
 			return b
 		}

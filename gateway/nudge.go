@@ -56,5 +56,5 @@ func (n *nudger) nudge(backend string) {
 	if now-prev < int64(nudgeEvery) || !last.CompareAndSwap(prev, now) {
 		return
 	}
-	_ = n.src.Send(monitor.ProbeNow{Provider: backend})
+	_ = n.src.Send(monitor.ProbeNow{Provider: backend, Stalled: true})
 }

@@ -32,7 +32,7 @@ func TestStalledTrafficAsksForAProbe(t *testing.T) {
 	waitFor(t, "every request to reach the hanging primary", func() bool { return primary.Handler().Count() == clients })
 	waitFor(t, "a probe request for the stalled primary", func() bool { return len(src.Sent()) > 0 })
 	time.Sleep(200 * time.Millisecond) // the other stalled requests' timers fire too
-	if got, want := src.Sent(), []monitor.Command{monitor.ProbeNow{Provider: "primary"}}; !reflect.DeepEqual(got, want) {
+	if got, want := src.Sent(), []monitor.Command{monitor.ProbeNow{Provider: "primary", Stalled: true}}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("sent %v, want one probe of primary for %d stalled requests", got, clients)
 	}
 	src.setState("primary", monitor.StateDown) // what the probe finds

@@ -61,18 +61,14 @@ func (r *rescuer) remove(backend string, w *waiter) {
 // cancelled.
 func (r *rescuer) apply(snap *monitor.Snapshot) int {
 	n := 0
-	var route []string // built once, and only when some backend is down
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for name, ws := range r.waiting {
 		if len(ws) == 0 || !markedDown(snap, name) {
 			continue
 		}
-		if route == nil {
-			route = snap.Route()
-		}
 		for w := range ws {
-			if r.canMove(snap, route, w) {
+			if r.canMove(snap, w) {
 				w.cancel(errRescued)
 				delete(ws, w)
 				n++
@@ -85,33 +81,34 @@ func (r *rescuer) apply(snap *monitor.Snapshot) int {
 // recheck cancels w at once when snap, read after w was added, says it
 // should move. A snapshot the watcher applied between the request's pick
 // and add found no waiter to cancel; without this the attempt would wait
-// for the next snapshot, about a second later. Only a backend that is
-// down costs building the route, so the usual check stays allocation-free.
+// for the next snapshot, about a second later.
 func (r *rescuer) recheck(snap *monitor.Snapshot, backend string, w *waiter) {
-	if snap != nil && markedDown(snap, backend) && r.canMove(snap, snap.Route(), w) {
+	if snap != nil && markedDown(snap, backend) && r.canMove(snap, w) {
 		w.cancel(errRescued)
 	}
 }
 
-// markedDown reports whether the monitor no longer considers backend
-// routable (down, rate-limited, misconfigured, disabled, or down by its
-// authoritative status page). A merely drained backend keeps its in-flight
-// requests: a slow answer is not a failure, and cancelling it would waste
-// the tokens already spent.
+// markedDown reports whether the monitor has taken backend out of service
+// (down, rate-limited, misconfigured, disabled, or down by its
+// authoritative status page) as published in the snapshot. The active
+// backend, pinned or least-bad, never is; nor is a merely drained one,
+// which keeps its in-flight requests: a slow answer is not a failure, and
+// cancelling it would waste the tokens already spent.
 func markedDown(snap *monitor.Snapshot, backend string) bool {
 	p, ok := snap.Provider(backend)
-	return ok && (!p.Enabled || !p.State.Routable() || p.OfficialDown)
+	return ok && p.OutOfService
 }
 
 // canMove reports whether w's request could make its next attempt on a
-// routable backend of route. Without one, a rescue would only turn a slow
-// answer into the client's 504, so the request keeps its chance where it
-// is. The retry budget is not asked: a rescued move does not spend it.
-func (r *rescuer) canMove(snap *monitor.Snapshot, route []string, w *waiter) bool {
+// backend of the published route that is not out of service. Without
+// one, a rescue would only turn a slow answer into the client's 504, so
+// the request keeps its chance where it is. The retry budget is not
+// asked: a rescued move does not spend it.
+func (r *rescuer) canMove(snap *monitor.Snapshot, w *waiter) bool {
 	if w.last {
 		return false
 	}
-	for _, name := range route {
+	for _, name := range snap.Route {
 		if candidate(r.backends[name], w.rest, w.tried) && !markedDown(snap, name) {
 			return true
 		}

@@ -4,14 +4,17 @@ import (
 	"sync"
 	"time"
 
+	"switchboard/config"
 	"switchboard/monitor"
 	"switchboard/probes"
 )
 
-// fakeSource stands in for the monitor: the test sets provider states, and
-// it records what the gateway reports.
+// fakeSource stands in for the monitor: the test sets provider states, the
+// monitor's own policy (a Board) decides the route, and it records what
+// the gateway reports and sends.
 type fakeSource struct {
 	mu      sync.Mutex
+	board   *monitor.Board
 	snap    *monitor.Snapshot
 	prev    *monitor.Snapshot // what the next stale Snapshot calls still return
 	stale   int
@@ -21,16 +24,20 @@ type fakeSource struct {
 	records []monitor.RequestRecord
 }
 
-// newFakeSource has every named provider up, the first one active.
+// newFakeSource has every named provider up, the first one active. Their
+// status pages are authoritative, so setOfficialDown takes one out.
 func newFakeSource(names ...string) *fakeSource {
-	s := &monitor.Snapshot{At: time.Now(), Mode: monitor.ModeAuto}
-	for i, n := range names {
-		s.Providers = append(s.Providers, monitor.ProviderSnapshot{Name: n, Priority: i, Enabled: true, State: monitor.StateUp})
+	cfg := config.Default()
+	for _, n := range names {
+		cfg.Providers = append(cfg.Providers, config.Provider{Name: n, Kind: config.KindOpenAI, StatusPageAuthoritative: true})
 	}
-	if len(names) > 0 {
-		s.Active = names[0]
+	now := time.Now()
+	f := &fakeSource{board: monitor.NewBoard(cfg, now), subs: map[chan *monitor.Snapshot]struct{}{}}
+	for _, n := range names {
+		f.board.Set(n, monitor.StateUp, "test", now)
 	}
-	return &fakeSource{snap: s, subs: map[chan *monitor.Snapshot]struct{}{}}
+	f.snap = f.board.Snapshot(now)
+	return f
 }
 
 func (f *fakeSource) Snapshot() *monitor.Snapshot {
@@ -43,15 +50,22 @@ func (f *fakeSource) Snapshot() *monitor.Snapshot {
 	return f.snap
 }
 
+// Subscribe delivers the current snapshot at once and every later one,
+// latest wins; unsubscribing closes the channel, as the monitor does.
 func (f *fakeSource) Subscribe() (<-chan *monitor.Snapshot, func()) {
 	ch := make(chan *monitor.Snapshot, 1)
 	f.mu.Lock()
 	f.subs[ch] = struct{}{}
+	ch <- f.snap
 	f.mu.Unlock()
+	var once sync.Once
 	return ch, func() {
-		f.mu.Lock()
-		delete(f.subs, ch)
-		f.mu.Unlock()
+		once.Do(func() {
+			f.mu.Lock()
+			delete(f.subs, ch)
+			close(ch)
+			f.mu.Unlock()
+		})
 	}
 }
 
@@ -67,23 +81,26 @@ func (f *fakeSource) RecordRequest(rec monitor.RequestRecord) {
 	f.mu.Unlock()
 }
 
-// setState changes a provider's state as the monitor would, then
+// setState changes a provider's state as its probes would, then
 // publishes the new snapshot to subscribers, latest wins.
 func (f *fakeSource) setState(name string, st monitor.State) {
-	f.change(name, func(p *monitor.ProviderSnapshot) { p.State = st })
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.board.Set(name, st, "test", time.Now())
+	f.publishLocked()
 }
 
 // setOfficialDown has name's authoritative status page report an outage,
-// which takes it out of rotation as the monitor would, and publishes it.
+// which takes it out of rotation, and publishes it.
 func (f *fakeSource) setOfficialDown(name string) {
-	f.change(name, func(p *monitor.ProviderSnapshot) { p.OfficialDown = true })
-}
-
-// change applies edit to name's provider and publishes the new snapshot.
-func (f *fakeSource) change(name string, edit func(*monitor.ProviderSnapshot)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.snap = f.nextWith(name, edit)
+	f.board.SetOfficialDown(name, true, time.Now())
+	f.publishLocked()
+}
+
+func (f *fakeSource) publishLocked() {
+	f.snap = f.board.Snapshot(time.Now())
 	for ch := range f.subs {
 		select {
 		case <-ch:
@@ -100,42 +117,18 @@ func (f *fakeSource) setStateUnseen(name string, st monitor.State, stale int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.prev, f.stale = f.snap, stale
-	f.snap = f.next(name, st)
+	now := time.Now()
+	f.board.Set(name, st, "test", now)
+	f.snap = f.board.Snapshot(now)
 }
 
-// next is the snapshot after name enters st, with the active backend
-// re-elected as the monitor would (first routable in priority order; none:
-// PANIC). The caller holds f.mu.
-func (f *fakeSource) next(name string, st monitor.State) *monitor.Snapshot {
-	return f.nextWith(name, func(p *monitor.ProviderSnapshot) { p.State = st })
-}
-
-// nextWith is next for any edit of name's provider.
-func (f *fakeSource) nextWith(name string, edit func(*monitor.ProviderSnapshot)) *monitor.Snapshot {
-	next := *f.snap
-	next.Seq++
-	next.At = time.Now()
-	next.Providers = append([]monitor.ProviderSnapshot(nil), f.snap.Providers...)
-	next.Mode = monitor.ModePanic
-	for i := range next.Providers {
-		if next.Providers[i].Name == name {
-			edit(&next.Providers[i])
-		}
-	}
-	for _, p := range next.Providers {
-		if p.Enabled && p.State.Routable() && !p.OfficialDown {
-			next.Active, next.Mode = p.Name, monitor.ModeAuto
-			break
-		}
-	}
-	return &next
-}
-
+// Send records c and answers as the monitor would: a command it cannot
+// apply (an unknown provider, say) is an error.
 func (f *fakeSource) Send(c monitor.Command) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sent = append(f.sent, c)
-	return nil
+	return f.board.Apply(c, time.Now())
 }
 
 // Sent returns the commands the gateway sent.

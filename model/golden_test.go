@@ -1,9 +1,7 @@
 package model
 
 import (
-	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,7 +9,8 @@ import (
 	"switchboard/internal/goldentest"
 )
 
-// requireGolden compares the screen with testdata/<test name>.golden.
+// requireGolden compares the screen, ANSI stripped to show the layout alone,
+// with testdata/<test name>.golden; TestColourGolden keeps the colours.
 var requireGolden = goldentest.RequireScreen
 
 // sized is m after a resize.
@@ -69,6 +68,27 @@ func TestNoColorGolden(t *testing.T) {
 	requireGolden(t, out, 100)
 }
 
+// TestColourGolden keeps the help bar and the whole screen with their
+// colours (the goldens above strip them to show the layout alone), so a
+// colour change in the help styles or in views.DefaultStyles fails here.
+func TestColourGolden(t *testing.T) {
+	t.Run("help_short_100", func(t *testing.T) {
+		m := sized(newModel(t, newFake(fixture(4)), Options{}), 100, 30)
+		goldentest.RequireColourScreen(t, m.state().Help, 100)
+	})
+	t.Run("help_full_100", func(t *testing.T) {
+		m := sized(newModel(t, newFake(fixture(4)), Options{}), 100, 30)
+		m, _ = pressKey(t, m, "?")
+		goldentest.RequireColourScreen(t, m.state().Help, 100)
+	})
+	t.Run("screen_100", func(t *testing.T) {
+		m := sized(newModel(t, newFake(fixture(6)), Options{}), 100, 36)
+		m, _ = pressKey(t, m, "j")
+		m, _ = pressKey(t, m, "enter")
+		goldentest.RequireColourScreen(t, m.View().Content, 100)
+	})
+}
+
 func TestTooSmallGolden(t *testing.T) {
 	m := sized(newModel(t, newFake(fixture(6)), Options{}), 36, 8)
 	requireGolden(t, m.View().Content, 36)
@@ -76,19 +96,5 @@ func TestTooSmallGolden(t *testing.T) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
-
 // colourCodes lists the SGR sequences in out that set a colour.
-func colourCodes(out string) []string {
-	var found []string
-	for _, m := range sgr.FindAllStringSubmatch(out, -1) {
-		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
-			n, _ := strconv.Atoi(p)
-			if n == 38 || n == 48 || (n >= 30 && n <= 37) || (n >= 40 && n <= 47) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
-				found = append(found, m[0])
-				break
-			}
-		}
-	}
-	return found
-}
+var colourCodes = goldentest.ColourCodes

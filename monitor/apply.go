@@ -16,15 +16,14 @@ var ErrNoAlternative = errors.New("force failover: no other routable backend")
 func (c *core) validate(cmd Command, now time.Time) error {
 	switch cmd := cmd.(type) {
 	case ForceFailover:
-		for _, p := range c.provs {
-			if p.cfg.Name != c.active && p.routable(now) {
-				return nil
-			}
-		}
-		return ErrNoAlternative
+		return c.validateFailover(cmd, now)
 	case Pin:
 		p, err := c.known(cmd.Provider)
-		if err == nil && !p.enabled {
+		switch {
+		case err != nil:
+		case !p.carries:
+			err = fmt.Errorf("pin %s: a kind %s provider only reports health and cannot carry traffic", cmd.Provider, p.cfg.Kind)
+		case !p.enabled:
 			err = fmt.Errorf("pin %s: provider is disabled", cmd.Provider)
 		}
 		return err
@@ -41,6 +40,29 @@ func (c *core) validate(cmd Command, now time.Time) error {
 		return nil
 	}
 	return fmt.Errorf("unknown command %T", cmd)
+}
+
+// validateFailover refuses a force failover with nowhere to go, or one
+// asked for on a screen that no longer holds: the active backend or the
+// target changed since the operator read the prompt.
+func (c *core) validateFailover(cmd ForceFailover, now time.Time) error {
+	target := c.failoverTarget(now)
+	switch {
+	case cmd.From != "" && cmd.From != c.active:
+		return fmt.Errorf("force failover from %s refused: the active backend is now %s", cmd.From, orNone(c.active))
+	case target == "":
+		return ErrNoAlternative
+	case cmd.To != "" && cmd.To != target:
+		return fmt.Errorf("force failover to %s refused: the next backend is now %s", cmd.To, target)
+	}
+	return nil
+}
+
+func orNone(name string) string {
+	if name == "" {
+		return "none"
+	}
+	return name
 }
 
 func (c *core) known(name string) (*provider, error) {
@@ -62,21 +84,40 @@ func (c *core) apply(cmd Command, now time.Time) []string {
 		c.forceFailover(now)
 	case Pin:
 		c.pin(cmd, now)
+		return []string{cmd.Provider} // what the operator now relies on: know it at once
 	case Auto:
 		c.auto(now)
 	case SetEnabled:
 		return c.setEnabled(cmd, now)
 	case ProbeNow:
-		if cmd.Provider != "" {
-			return []string{cmd.Provider}
-		}
-		names := make([]string, 0, len(c.provs))
-		for _, p := range c.provs {
-			names = append(names, p.cfg.Name)
-		}
-		return names
+		return c.probeNow(cmd, now)
 	}
 	return nil
+}
+
+// probeNow names the providers to probe at once. The operator asking is
+// also the word that ends a Retry-After window: the probe is sent now, and
+// its answer says whether the provider is still rate limited.
+func (c *core) probeNow(cmd ProbeNow, now time.Time) []string {
+	var names []string
+	for _, p := range c.provs {
+		if cmd.Provider == "" || cmd.Provider == p.cfg.Name {
+			if !cmd.Stalled {
+				c.clearRateLimit(p, now)
+			}
+			names = append(names, p.cfg.Name)
+		}
+	}
+	return names
+}
+
+// clearRateLimit ends p's Retry-After window at the operator's word, with
+// an event when there was one.
+func (c *core) clearRateLimit(p *provider, now time.Time) {
+	if p.clearRateLimit() {
+		c.event(Event{At: now, Kind: EventOperator, Provider: p.cfg.Name,
+			Cause: "Retry-After window cleared: probing now", Actor: ActorOperator})
+	}
 }
 
 func (c *core) forceFailover(now time.Time) {
@@ -91,6 +132,7 @@ func (c *core) forceFailover(now time.Time) {
 
 func (c *core) pin(cmd Pin, now time.Time) {
 	c.pinned, c.pinnedUntil = cmd.Provider, time.Time{}
+	c.clearRateLimit(c.byName[cmd.Provider], now)
 	cause := "pinned by operator"
 	if cmd.For > 0 {
 		c.pinnedUntil = now.Add(cmd.For)
@@ -128,6 +170,7 @@ func (c *core) setEnabled(cmd SetEnabled, now time.Time) []string {
 	c.event(Event{At: now, Kind: EventOperator, Provider: p.cfg.Name, Cause: word + " by operator", Actor: ActorOperator})
 	var ch *stateChange
 	if cmd.Enabled {
+		c.clearRateLimit(p, now)
 		ch = p.rejoin(now)
 	} else {
 		ch = p.set(StateDisabled, now, "disabled by operator", false)

@@ -43,7 +43,7 @@ func TestReenabledProviderRejoinsOnlyAfterProbesAndHolddown(t *testing.T) {
 			}
 			s.wantActive("azure", ModeAuto)
 			s.wantState("openai", StateDown)
-			if r := s.c.snapshot(s.now, 1).Route(); len(r) != 1 {
+			if r := s.c.snapshot(s.now, 1).Route; len(r) != 1 {
 				t.Fatalf("gateway route %v, want azure alone", r)
 			}
 			s.ok("openai")
@@ -64,7 +64,7 @@ func TestUnprobedProvidersAreRoutableAtStartup(t *testing.T) {
 	s := newSim(t, "openai", "azure")
 	s.wantState("openai", StateUnknown)
 	s.wantActive("openai", ModeAuto)
-	if r := s.c.snapshot(s.now, 1).Route(); len(r) != 2 {
+	if r := s.c.snapshot(s.now, 1).Route; len(r) != 2 {
 		t.Fatalf("startup route %v, want both", r)
 	}
 }

@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"maps"
+	"slices"
 	"time"
 
 	"switchboard/probes"
@@ -56,18 +57,26 @@ func (c *core) snapshot(now time.Time, seq uint64) *Snapshot {
 	s := &Snapshot{Seq: seq, At: now, Active: c.active, ActiveSince: c.activeSince, ActiveCause: c.activeCause,
 		Mode: c.mode, Pinned: c.pinned, PinnedUntil: c.pinnedUntil, Traffic: tr, Demo: c.demo,
 		Providers: make([]ProviderSnapshot, len(c.provs))}
+	s.Route = c.route(now)
+	if len(s.Route) > 1 {
+		s.Next = s.Route[1]
+	}
 	for i, p := range c.provs {
 		if p.dirty {
 			p.cached, p.dirty = c.providerSnapshot(p, now), false
 		}
-		s.Providers[i] = p.cached
-		s.Providers[i].Traffic = per[i]
+		ps := &s.Providers[i]
+		*ps = p.cached
+		ps.Traffic = per[i]
+		// These follow the active backend and the clock (drains end), not
+		// only the provider's own changes, so they are set on every copy.
+		ps.InRotation = slices.Contains(s.Route, p.cfg.Name)
+		ps.OutOfService = !p.eligible() && p.cfg.Name != c.active
 	}
 	if c.eventsCache == nil {
 		c.eventsCache = append([]Event(nil), c.events...)
 	}
 	s.Events = c.eventsCache
-	s.Next = c.failoverTarget(now)
 	return s
 }
 
@@ -80,7 +89,7 @@ func (c *core) providerSnapshot(p *provider, now time.Time) ProviderSnapshot {
 		State: p.state, Since: p.since, Cause: p.cause, Last: p.last, HasLast: p.hasLast, Stats: st,
 		Samples: p.hist.since(from), RateLimitedUntil: p.rateLimitedTill, DrainedUntil: p.drainedUntil,
 		HolddownUntil: p.holddownUntil, Interval: c.intervalFor(p, now), Timeout: c.timeoutFor(p, now),
-		OfficialDown: p.officialDown}
+		OfficialDown: p.officialDown, CarriesTraffic: p.carries}
 	if p.state != StateRateLimited {
 		ps.RateLimitedUntil = time.Time{}
 	}

@@ -7,8 +7,14 @@ import "time"
 type Command interface{ command() }
 
 // ForceFailover drains the active backend for the policy's drain period and
-// moves to the next routable one.
-type ForceFailover struct{}
+// moves to the next routable one. From and To are what the operator saw
+// when they asked (the active backend and the one the prompt named); the
+// monitor refuses the command when either no longer holds, rather than
+// move traffic somewhere the prompt did not say. "" means no expectation.
+type ForceFailover struct {
+	From string
+	To   string
+}
 
 // Pin keeps Provider active whatever the policy says, for For (0 = until Auto).
 type Pin struct {
@@ -26,8 +32,13 @@ type SetEnabled struct {
 	Enabled  bool
 }
 
-// ProbeNow probes Provider at once ("" = all providers).
-type ProbeNow struct{ Provider string }
+// ProbeNow probes Provider at once ("" = all providers). Asked by the
+// operator it also ends a Retry-After window; a Stalled hint from the
+// gateway (a request waiting unusually long) never does.
+type ProbeNow struct {
+	Provider string
+	Stalled  bool
+}
 
 func (ForceFailover) command() {}
 func (Pin) command()           {}

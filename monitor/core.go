@@ -47,7 +47,7 @@ func newCore(cfg *config.Config, now time.Time, maxEvents int, demo bool) *core 
 		mode: ModeAuto, maxEvents: maxEvents, demo: demo, traffic: newTrafficLog(cfg.Window.D(), len(cfg.Providers))}
 	capacity := historyCap(cfg)
 	for i, pc := range cfg.Providers {
-		p := &provider{cfg: pc, priority: i, enabled: pc.IsEnabled(), state: StateUnknown,
+		p := &provider{cfg: pc, priority: i, enabled: pc.IsEnabled(), carries: pc.CarriesTraffic(), state: StateUnknown,
 			since: now, cause: "not probed yet", hist: newRing(capacity), dirty: true, routableSince: now}
 		if !p.enabled {
 			p.state, p.cause = StateDisabled, "disabled in config"
@@ -171,7 +171,9 @@ func officialOutage(w probes.StatusWord) bool {
 // hold-downs ending.
 func (c *core) tick(now time.Time) {
 	for _, p := range c.provs {
-		if p.state == StateRateLimited && !now.Before(p.rateLimitedTill) {
+		// A window the operator cleared (zero) ends with the next probe's
+		// answer instead: the provider takes no traffic on a guess.
+		if p.state == StateRateLimited && !p.rateLimitedTill.IsZero() && !now.Before(p.rateLimitedTill) {
 			if ch := p.set(StateUp, now, "Retry-After elapsed", true); ch != nil {
 				c.event(Event{At: now, Kind: EventState, Provider: p.cfg.Name, From: string(ch.from), To: string(ch.to), Cause: ch.cause, Actor: ActorPolicy})
 			}

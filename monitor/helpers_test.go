@@ -20,7 +20,8 @@ func testConfig(names ...string) *config.Config {
 		StatusInterval: config.Duration(time.Minute),
 		Policy: config.Policy{FailAfter: 3, RecoverAfter: 2, DegradedLatency: config.Duration(2 * time.Second),
 			DegradedErrorRate: 0.10, Failback: config.FailbackAuto, Holddown: config.Duration(30 * time.Second),
-			HolddownMax: config.Duration(5 * time.Minute), DrainFor: config.Duration(5 * time.Minute)},
+			HolddownMax: config.Duration(5 * time.Minute), DrainFor: config.Duration(5 * time.Minute),
+			RetryAfterMax: config.Duration(time.Minute)},
 	}
 	for _, n := range names {
 		cfg.Providers = append(cfg.Providers, config.Provider{Name: n, Kind: config.KindOpenAI, BaseURL: "http://127.0.0.1:1"})

@@ -171,6 +171,7 @@ func (m *Monitor) RecordRequest(rec RequestRecord) {
 func (m *Monitor) publish() {
 	m.seq++
 	s := m.core.snapshot(m.clock.Now(), m.seq)
+	s.Dropped = m.dropped.Load()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.snap.Store(s) // under the lock, so Subscribe sees a publish wholly or not at all

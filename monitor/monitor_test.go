@@ -240,10 +240,12 @@ func TestPassiveSuccessesAreCoalesced(t *testing.T) {
 func TestPanickingProbeIsAFailureNotACrash(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		cfg := testConfig("openai", "azure")
-		cfg.Providers[0].APIKey = "sk-secret-123"
+		cfg.Providers[0].APIKey = "sk-secret-0123456789abcdef"
 		probe := func(_ context.Context, p config.Provider) probes.Result {
 			if p.Name == "openai" {
-				panic("unexpected answer from sk-secret-123")
+				// A panic text is a provider's text like any error: it may
+				// carry the key, escape sequences and a whole body.
+				panic("unexpected answer from sk-secret-0123456789abcdef \x1b]0;pwned\x07" + strings.Repeat("body ", 100))
 			}
 			return probes.Result{Class: probes.ClassOK}
 		}
@@ -257,8 +259,9 @@ func TestPanickingProbeIsAFailureNotACrash(t *testing.T) {
 		if p.State != StateDown || p.Last.Class != probes.ClassBadResponse {
 			t.Fatalf("openai %s after panicking probes (last %s)", p.State, p.Last.Class)
 		}
-		if strings.Contains(p.Last.Err, "sk-secret-123") || !strings.Contains(p.Last.Err, "probe failed internally") {
-			t.Fatalf("error text %q", p.Last.Err)
+		if e := p.Last.Err; strings.Contains(e, "sk-secret") || !strings.Contains(e, "probe failed internally") ||
+			strings.ContainsRune(e, 0x1b) || strings.ContainsRune(e, 0x07) || len(e) > 120 {
+			t.Fatalf("error text %q: want it redacted, without control characters, at most 120 bytes", e)
 		}
 	})
 }

@@ -26,7 +26,7 @@ func (c *core) choose(now time.Time) (string, Mode) {
 	if len(cands) == 0 {
 		// A drained but healthy backend beats PANIC: the drain was a preference.
 		for _, p := range c.provs {
-			if p.enabled && p.state.Routable() && !p.officialDown {
+			if p.eligible() {
 				return p.cfg.Name, mode
 			}
 		}
@@ -54,24 +54,46 @@ func (c *core) choose(now time.Time) (string, Mode) {
 // over to X?" and the move it confirms come from this one function.
 func (c *core) failoverTarget(now time.Time) string {
 	target := ""
-	inFailoverOrder(len(c.provs), func(i int) bool { return c.provs[i].inHolddown(now) }, func(i int) bool {
-		if p := c.provs[i]; p.cfg.Name != c.active && p.routable(now) {
-			target = p.cfg.Name
-		}
-		return target == ""
+	c.standbys(now, func(p *provider) bool {
+		target = p.cfg.Name
+		return false
 	})
 	return target
 }
 
-// inFailoverOrder calls visit with the indices 0..n-1 of providers in
-// priority order, those out of hold-down before those in it, until visit
-// returns false. A provider in hold-down has just recovered from an
-// outage and may flap, so it is the last resort. Both the policy and
-// Snapshot.Route walk providers through it, so they cannot disagree.
-func inFailoverOrder(n int, held func(i int) bool, visit func(i int) bool) {
+// route is the published order in which the gateway tries backends: the
+// active one, then the standbys. In PANIC nothing is routable and the
+// least-bad active backend stands alone. A pinned backend heads the route
+// whatever its probes say: the operator's pin wins, and its failures are
+// still retried on the standbys before the first byte.
+func (c *core) route(now time.Time) []string {
+	out := make([]string, 0, len(c.provs))
+	if c.active != "" {
+		out = append(out, c.active)
+	}
+	if c.mode == ModePanic {
+		return out
+	}
+	c.standbys(now, func(p *provider) bool {
+		out = append(out, p.cfg.Name)
+		return true
+	})
+	return out
+}
+
+// standbys calls visit with every routable provider other than the active
+// one, in failover order, until visit returns false: by priority, those
+// out of hold-down before those in it (a provider in hold-down has just
+// recovered from an outage and may flap, so it is the last resort). The
+// policy's failover target and the published route both walk it, so they
+// cannot disagree.
+func (c *core) standbys(now time.Time, visit func(p *provider) bool) {
 	for _, lastResort := range [2]bool{false, true} {
-		for i := range n {
-			if held(i) == lastResort && !visit(i) {
+		for _, p := range c.provs {
+			if p.inHolddown(now) != lastResort || p.cfg.Name == c.active || !p.routable(now) {
+				continue
+			}
+			if !visit(p) {
 				return
 			}
 		}
@@ -108,7 +130,7 @@ var badness = map[State]int{
 func (c *core) leastBad() string {
 	var best *provider
 	for _, p := range c.provs {
-		if !p.enabled {
+		if !p.enabled || !p.carries {
 			continue
 		}
 		if best == nil || badness[p.state] < badness[best.state] ||
@@ -123,19 +145,17 @@ func (c *core) leastBad() string {
 }
 
 // decide re-evaluates the active backend and records the change, if any.
-func (c *core) decide(now time.Time, actor Actor, hint string) bool {
+func (c *core) decide(now time.Time, actor Actor, hint string) {
 	name, mode := c.choose(now)
 	c.reselect = false
-	changed := mode != c.mode
-	c.changed = c.changed || changed
+	c.changed = c.changed || mode != c.mode
 	c.mode = mode
 	if name == c.active {
-		return changed
+		return
 	}
 	cause := c.explain(name, mode, now, hint)
 	c.event(Event{At: now, Kind: EventActive, Provider: name, From: c.active, To: name, Cause: cause, Actor: actor})
 	c.active, c.activeSince, c.activeCause = name, now, cause
-	return true
 }
 
 // explain says in a few words why the active backend changed.

@@ -203,7 +203,7 @@ func TestEverythingDownIsPanicAndLeastBadStaysActive(t *testing.T) {
 		t.Fatalf("cause %q", s.c.activeCause)
 	}
 	snap := s.c.snapshot(s.now, 1)
-	if r := snap.Route(); len(r) != 1 || r[0] != "azure" {
+	if r := snap.Route; len(r) != 1 || r[0] != "azure" {
 		t.Fatalf("panic route %v, want only the least-bad", r)
 	}
 }

@@ -25,6 +25,7 @@ type provider struct {
 	cfg      config.Provider
 	priority int
 	enabled  bool
+	carries  bool // its kind can serve the gateway's requests (not kind http)
 
 	state State
 	since time.Time
@@ -70,6 +71,9 @@ func (p *provider) observe(r probes.Result, now time.Time, pol config.Policy, wi
 	if r.OK() {
 		return p.onSuccess(r, now, pol, window)
 	}
+	if notProvidersFault(r) {
+		return nil
+	}
 	p.lastError, p.lastErrorAt = r.Err, now
 	if r.Err == "" {
 		p.lastError = string(r.Class)
@@ -101,9 +105,6 @@ func (p *provider) onSuccess(r probes.Result, now time.Time, pol config.Policy, 
 }
 
 func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy, window time.Duration) *stateChange {
-	if r.Source == probes.SourcePassive && (r.Class == probes.ClassAuth || r.Class == probes.ClassClientError) {
-		return nil // a client's bad request must not condemn the provider
-	}
 	p.consecOK = 0
 	p.consecFail++
 	switch r.Class {
@@ -119,6 +120,9 @@ func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy, 
 		if wait <= 0 {
 			wait = defaultRateLimit
 		}
+		// One 429 must not take a provider out for as long as it asks (a
+		// day, say): the cap bounds it, and the operator can end it sooner.
+		wait = min(wait, pol.RetryAfterMax.D())
 		p.rateLimitedTill = now.Add(wait)
 		return p.set(StateRateLimited, now, fmt.Sprintf("429, retry after %s", wait.Round(time.Second)), false)
 	}
@@ -132,6 +136,23 @@ func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy, 
 		return p.set(StateDown, now, fmt.Sprintf("error rate %.0f%% over %d samples", rate*100, n), false)
 	}
 	return nil
+}
+
+// notProvidersFault reports whether a failure seen on real traffic may be
+// the request's own doing: a 4xx to the client's request (a bad request,
+// a request too large for the provider's limit), or a timeout, which a
+// generation longer than upstream_timeout also hits. Such a failure moves
+// no health; a timeout asks for a probe instead (passiveReprobe), and the
+// probe decides.
+func notProvidersFault(r probes.Result) bool {
+	if r.Source != probes.SourcePassive {
+		return false
+	}
+	switch r.Class {
+	case probes.ClassAuth, probes.ClassClientError, probes.ClassTimeout:
+		return true
+	}
+	return false
 }
 
 // rejoin brings a provider the operator re-enables back as down. Whatever
@@ -154,14 +175,34 @@ func (p *provider) recover(now time.Time, pol config.Policy, cause string) *stat
 		ejections = max(ejections, 1)
 	}
 	if ejections > 0 {
-		hold := pol.Holddown.D() << (ejections - 1)
-		if hold > pol.HolddownMax.D() || hold <= 0 {
-			hold = pol.HolddownMax.D()
-		}
+		hold := holddownFor(ejections, pol)
 		p.holddownUntil = now.Add(hold)
 		cause += fmt.Sprintf(", hold-down %s", hold)
 	}
 	return p.set(StateUp, now, cause, true)
+}
+
+// holddownFor is the failback hold-down after n ejections: holddown doubled
+// per ejection after the first, capped at holddown_max. It doubles step by
+// step rather than shifting, so no count of ejections can overflow it.
+func holddownFor(n int, pol config.Policy) time.Duration {
+	hold, ceiling := pol.Holddown.D(), pol.HolddownMax.D()
+	for i := 1; i < n && hold < ceiling; i++ {
+		hold *= 2
+	}
+	return min(hold, ceiling)
+}
+
+// clearRateLimit ends a Retry-After window early, at the operator's word
+// (re-enable, probe now, pin). The state stays rate-limited until a probe
+// answers, so the provider takes no traffic on a guess; it reports whether
+// there was a window to clear.
+func (p *provider) clearRateLimit() bool {
+	if p.rateLimitedTill.IsZero() {
+		return false
+	}
+	p.rateLimitedTill, p.dirty = time.Time{}, true
+	return true
 }
 
 // reassess flips between up and degraded on window latency and error rate.
@@ -224,9 +265,16 @@ func (p *provider) set(to State, now time.Time, cause string, enteringRoutable b
 	return ch
 }
 
+// eligible reports whether the provider could take traffic: it carries
+// traffic, is enabled, healthy enough and not officially down. A drain
+// only postpones an eligible provider.
+func (p *provider) eligible() bool {
+	return p.carries && p.enabled && p.state.Routable() && !p.officialDown
+}
+
 // routable reports whether the policy may send traffic here now.
 func (p *provider) routable(now time.Time) bool {
-	return p.enabled && p.state.Routable() && !p.officialDown && !p.drained(now)
+	return p.eligible() && !p.drained(now)
 }
 
 func (p *provider) drained(now time.Time) bool { return now.Before(p.drainedUntil) }

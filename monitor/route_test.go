@@ -28,7 +28,7 @@ func TestRouteLeavesOutAuthoritativeOutage(t *testing.T) {
 			s.all("openai", "azure", "ollama")
 			s.c.official("azure", probes.StatusWord{Indicator: "major", Component: "major_outage", At: s.now}, s.now)
 			snap := s.c.snapshot(s.now, 1)
-			if r := snap.Route(); !slices.Equal(r, c.route) || snap.Next != c.route[1] {
+			if r := snap.Route; !slices.Equal(r, c.route) || snap.Next != c.route[1] {
 				t.Fatalf("route %v next %q, want %v next %q", r, snap.Next, c.route, c.route[1])
 			}
 		})
@@ -58,7 +58,7 @@ func TestNextIsWhereForceFailoverGoes(t *testing.T) {
 			if snap.Next != c.want || s.c.active != c.want {
 				t.Fatalf("snapshot said next %q, force failover went to %q; want %q", snap.Next, s.c.active, c.want)
 			}
-			if r := snap.Route(); len(r) < 2 || r[1] != c.want {
+			if r := snap.Route; len(r) < 2 || r[1] != c.want {
 				t.Fatalf("gateway route %v tries %q second", r, c.want)
 			}
 		})

@@ -95,7 +95,8 @@ func (m *Monitor) waitOutRetryAfter(ctx context.Context, s *sched) bool {
 		if d <= 0 {
 			return ctx.Err() == nil
 		}
-		if !m.sleep(ctx, d, nil) {
+		// A kick wakes it: the operator's probe now ends the window.
+		if !m.sleep(ctx, d, s.kick) {
 			return false
 		}
 	}
@@ -107,7 +108,8 @@ func (m *Monitor) waitOutRetryAfter(ctx context.Context, s *sched) bool {
 func (m *Monitor) safeProbe(ctx context.Context, p config.Provider) (r probes.Result) {
 	defer func() {
 		if v := recover(); v != nil {
-			r = probes.Result{Class: probes.ClassBadResponse, Err: probes.Redact(fmt.Sprintf("probe failed internally: %v", v), p.APIKey)}
+			msg := fmt.Sprintf("probe failed internally: %v", v)
+			r = probes.Result{Class: probes.ClassBadResponse, Err: probes.Short(probes.Redact(msg, probes.Secrets(p)...))}
 		}
 	}()
 	return m.opts.Probe(ctx, p)
@@ -117,7 +119,8 @@ func (m *Monitor) safeProbe(ctx context.Context, p config.Provider) (r probes.Re
 func (m *Monitor) safeStatus(ctx context.Context, p config.Provider) (w probes.StatusWord) {
 	defer func() {
 		if v := recover(); v != nil {
-			w = probes.StatusWord{Indicator: "unknown", Err: fmt.Sprintf("status page read failed internally: %v", v)}
+			msg := fmt.Sprintf("status page read failed internally: %v", v)
+			w = probes.StatusWord{Indicator: "unknown", Err: probes.Short(probes.Redact(msg, probes.Secrets(p)...))}
 		}
 	}()
 	return m.opts.Status(ctx, p)

@@ -113,6 +113,19 @@ type ProviderSnapshot struct {
 	Interval         time.Duration
 	Timeout          time.Duration // current (adaptive) probe timeout
 	Traffic          BackendTraffic
+
+	// CarriesTraffic is false for a kind that only reports health (kind
+	// http): it is shown but never active, next, or in the route.
+	CarriesTraffic bool
+	// InRotation says the published Route lists this provider: new
+	// requests may be sent to it.
+	InRotation bool
+	// OutOfService says the monitor has taken the provider out (disabled,
+	// failing, officially down, or it carries no traffic) and it is not
+	// the active backend: attempts still waiting on it should move. A
+	// drained provider is not out of service: a drain is a preference,
+	// and its in-flight requests may finish.
+	OutOfService bool
 }
 
 // BackendTraffic counts gateway requests served by one backend in the window.
@@ -144,9 +157,19 @@ type Snapshot struct {
 	Pinned      string
 	PinnedUntil time.Time // zero: until cleared
 	Next        string    // next backend in line, "" if none
-	Events      []Event   // newest last, bounded
-	Traffic     Traffic
-	Demo        bool
+	// Route is the order in which the gateway tries backends: the active
+	// one first, then every provider in rotation in the order the policy
+	// would fail over to them, so a retry goes where the policy is about to
+	// send traffic anyway. In PANIC it holds the active (least-bad) backend
+	// alone. The monitor decides it once per snapshot; readers never
+	// re-derive it.
+	Route []string
+	// Dropped counts gateway reports (passive results, request records)
+	// the monitor had to drop because its goroutine was busy.
+	Dropped uint64
+	Events  []Event // newest last, bounded
+	Traffic Traffic
+	Demo    bool
 }
 
 // Provider returns the named provider's snapshot.
@@ -157,35 +180,4 @@ func (s *Snapshot) Provider(name string) (*ProviderSnapshot, bool) {
 		}
 	}
 	return nil, false
-}
-
-// Route is the order in which the gateway tries backends: the active one
-// first, then every other provider in rotation (see inRotation) in the
-// order the policy would fail over to them, so a retry goes where the
-// policy is about to send traffic anyway. In PANIC it holds the active
-// (least-bad) backend alone. It is called per request, so it allocates the
-// returned slice and nothing else.
-func (s *Snapshot) Route() []string {
-	out := make([]string, 0, len(s.Providers))
-	if s.Active != "" {
-		out = append(out, s.Active)
-	}
-	if s.Mode == ModePanic {
-		return out
-	}
-	held := func(i int) bool { return s.At.Before(s.Providers[i].HolddownUntil) }
-	inFailoverOrder(len(s.Providers), held, func(i int) bool {
-		if p := &s.Providers[i]; p.Name != s.Active && p.inRotation(s.At) {
-			out = append(out, p.Name)
-		}
-		return true
-	})
-	return out
-}
-
-// inRotation mirrors the policy's provider.routable on the Snapshot's
-// copy, so the gateway never tries a backend the policy would not choose:
-// enabled, in a routable state, not officially down, not drained.
-func (p *ProviderSnapshot) inRotation(at time.Time) bool {
-	return p.Enabled && p.State.Routable() && !p.OfficialDown && !at.Before(p.DrainedUntil)
 }

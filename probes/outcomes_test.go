@@ -154,25 +154,37 @@ func TestUntrustedCertificateIsTLS(t *testing.T) {
 // TestDeadlineCauseIsTimeout: the monitor's fake clock cancels probes with
 // cause DeadlineExceeded; that is a timeout, a plain cancel is not.
 func TestDeadlineCauseIsTimeout(t *testing.T) {
-	for _, cause := range []error{context.DeadlineExceeded, nil} {
-		s, p := openAIFake(t, "models", fakes.Fault{Kind: fakes.FaultHang})
-		ctx, cancel := context.WithCancelCause(context.Background())
-		go func() {
-			for s.Handler().Count() == 0 {
-				time.Sleep(time.Millisecond)
+	for _, tc := range []struct {
+		name  string
+		cause error
+		class Class
+		text  string
+	}{
+		{"deadline cause", context.DeadlineExceeded, ClassTimeout, "timeout"},
+		{"plain cancel", nil, ClassConnect, "canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, p := openAIFake(t, "models", fakes.Fault{Kind: fakes.FaultHang})
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil) // ends the probe if the test gives up early
+			client := testClient()
+			defer client.CloseIdleConnections()
+			got := make(chan Result, 1)
+			go func() { got <- Probe(ctx, client, p) }()
+			// Cancel only once the request hangs at the fake, so the cause
+			// ends a request in flight rather than one not yet sent.
+			waitFor(t, "the probe to reach the hanging fake", func() bool { return s.Handler().Count() > 0 })
+			cancel(tc.cause)
+			var r Result
+			select {
+			case r = <-got:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("the probe did not return within 10s of its context's %s", tc.name)
 			}
-			cancel(cause)
-		}()
-		client := NewClient()
-		r := Probe(ctx, client, p)
-		client.CloseIdleConnections()
-		want, text := ClassTimeout, "timeout"
-		if cause == nil {
-			want, text = ClassConnect, "canceled"
-		}
-		wantClass(t, r, want)
-		if !strings.HasPrefix(r.Err, text) {
-			t.Fatalf("err %q", r.Err)
-		}
+			wantClass(t, r, tc.class)
+			if !strings.HasPrefix(r.Err, tc.text) {
+				t.Fatalf("err %q, want it to start with %q", r.Err, tc.text)
+			}
+		})
 	}
 }

@@ -8,7 +8,8 @@ import (
 	"switchboard/monitor"
 )
 
-// requireGolden compares the screen with testdata/<test name>.golden.
+// requireGolden compares the screen, ANSI stripped to show the layout alone,
+// with testdata/<test name>.golden; TestColourGolden keeps the colours.
 var requireGolden = goldentest.RequireScreen
 
 func TestHeaderGolden(t *testing.T) {

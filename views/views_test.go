@@ -1,38 +1,19 @@
 package views
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"switchboard/internal/goldentest"
 	"switchboard/monitor"
 	"switchboard/probes"
 )
 
-var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
-
-// colourCodes lists the SGR colour parameters found in out.
-func colourCodes(out string) []string {
-	var found []string
-	for _, m := range sgr.FindAllStringSubmatch(out, -1) {
-		params := strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' })
-		for i := 0; i < len(params); i++ {
-			n, _ := strconv.Atoi(params[i])
-			switch {
-			case n == 38 || n == 48 || n == 58: // extended colour: skip its arguments
-				found = append(found, m[0])
-				i = len(params)
-			case (n >= 30 && n <= 37) || (n >= 40 && n <= 47) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107):
-				found = append(found, m[0])
-			}
-		}
-	}
-	return found
-}
+// colourCodes lists the SGR sequences in out that set a colour.
+var colourCodes = goldentest.ColourCodes
 
 func assertNoColour(t *testing.T, out string) {
 	t.Helper()

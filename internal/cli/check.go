@@ -76,31 +76,36 @@ func runCheck(args []string, s stdio) int {
 	return ExitOK
 }
 
-// check runs one concurrent probe round and judges each provider from its
-// single result. The active backend is the first routable one in priority
-// order, as the monitor's policy would choose on a fresh start.
+// check runs one concurrent probe round, judges each provider from its
+// single result, and lets the monitor's own policy (a Board) say which
+// backend would be active, so check and the dashboard cannot disagree: a
+// kind http health check is reported but never active.
 func check(ctx context.Context, cfg *config.Config, client *http.Client) checkReport {
 	rep := checkReport{Providers: make([]checkRow, len(cfg.Providers))}
+	states := make([]monitor.State, len(cfg.Providers))
 	var wg sync.WaitGroup
 	for i, p := range cfg.Providers {
 		if !p.IsEnabled() {
+			states[i] = monitor.StateDisabled
 			rep.Providers[i] = checkRow{Name: p.Name, Kind: p.Kind, State: string(monitor.StateDisabled)}
 			continue
 		}
 		wg.Go(func() {
 			r := probeOnce(ctx, cfg, client, p)
-			rep.Providers[i] = checkRow{Name: p.Name, Kind: p.Kind,
-				State: string(stateOf(r, cfg.Policy.DegradedLatency.D())), Class: string(r.Class),
+			states[i] = stateOf(r, cfg.Policy.DegradedLatency.D())
+			rep.Providers[i] = checkRow{Name: p.Name, Kind: p.Kind, State: string(states[i]), Class: string(r.Class),
 				LatencyMS: r.Latency.Round(time.Millisecond).Milliseconds(),
-				Error:     probes.Redact(r.Err, p.APIKey)}
+				Error:     probes.Redact(r.Err, probes.Secrets(p)...)}
 		})
 	}
 	wg.Wait()
-	for _, row := range rep.Providers {
-		if monitor.State(row.State) == monitor.StateUp || monitor.State(row.State) == monitor.StateDegraded {
-			rep.Active = &row.Name
-			break
-		}
+	now := time.Now()
+	board := monitor.NewBoard(cfg, now)
+	for i, p := range cfg.Providers {
+		board.Set(p.Name, states[i], "one probe", now)
+	}
+	if snap := board.Snapshot(now); snap.Active != "" && snap.Mode != monitor.ModePanic {
+		rep.Active = &snap.Active
 	}
 	return rep
 }

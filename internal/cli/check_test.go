@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"fmt"
 	"strings"
 	"testing"
@@ -211,5 +213,33 @@ func TestCheckDemo(t *testing.T) {
 	}
 	if len(want) != 0 {
 		t.Errorf("missing providers %v", want)
+	}
+}
+
+// A kind http health check is reported but never active: with it up and
+// every LLM provider down, nothing can serve the gateway, and check says
+// so with exit 1.
+func TestCheckHTTPProviderIsNeverActive(t *testing.T) {
+	health := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	t.Cleanup(health.Close)
+	llm := fakes.Start(fakes.Options{Kind: "openai", APIKey: testKey})
+	t.Cleanup(llm.Close)
+	llm.Handler().SetFault(fakes.Fault{Kind: fakes.FaultStatus, Status: 503})
+	path := writeFile(t, isolate(t), "switchboard.yaml", fmt.Sprintf(`timeout: 1s
+providers:
+  - name: internal-proxy
+    kind: http
+    base_url: %s
+  - name: openai
+    kind: openai
+    base_url: %s
+    api_key: %s
+`, health.URL, llm.BaseURL(), testKey))
+	code, rep, _ := checkJSON(t, path)
+	if code != ExitFail || rep.Active != nil {
+		t.Fatalf("exit %d, active %v; want exit 1 and active null", code, rep.Active)
+	}
+	if rep.Providers[0].State != "up" {
+		t.Fatalf("the health check itself: %+v, want up", rep.Providers[0])
 	}
 }

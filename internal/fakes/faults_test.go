@@ -78,12 +78,11 @@ func TestFaultHangUntilClientGivesUp(t *testing.T) {
 
 func TestFaultHangReleasedByClose(t *testing.T) {
 	s := Start(Options{Kind: kindOpenAI, APIKey: "k"})
+	t.Cleanup(s.Close) // releases the hang if the test gives up early
 	s.Handler().SetFault(Fault{Kind: FaultHang})
-	done := make(chan answer)
+	done := make(chan answer, 1)
 	go func() { done <- call(t, "GET", s.URL()+"/v1/models", modelsAuth, "") }()
-	for s.Handler().Count() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "the request to reach the hanging fake", func() bool { return s.Handler().Count() > 0 })
 	s.Close()
 	if a := <-done; a.err == nil {
 		t.Fatalf("a released hang must drop the connection, got %d %s", a.status, a.body)

@@ -53,6 +53,10 @@ type Config struct {
 	Policy    Policy     `yaml:"policy"`
 	Gateway   *Gateway   `yaml:"gateway"` // nil: gateway off
 	Providers []Provider `yaml:"providers"`
+
+	// where is each value's position in the file, for At; nil when the
+	// config was not parsed from a file.
+	where positions
 }
 
 // Policy holds the health thresholds and the failover/failback rules.

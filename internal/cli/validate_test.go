@@ -10,7 +10,7 @@ import (
 const validConfig = `providers:
   - name: primary
     kind: openai
-    api_key: sk-test
+    api_key: sk-test-0123456789abcdef
   - name: local
     kind: ollama
 `
@@ -72,5 +72,50 @@ func TestValidateFollowsLookupOrder(t *testing.T) {
 	t.Setenv("SWITCHBOARD_CONFIG", env)
 	if code, out, _ := run(t, "validate"); code != ExitOK || out != "ok: 1 provider in "+env+"\n" {
 		t.Fatalf("$SWITCHBOARD_CONFIG not preferred: exit %d stdout %q", code, out)
+	}
+}
+
+// TestValidateWarnsOfPlaceholderKeys: a key that looks like a placeholder
+// is a warning at its value, not an error: the exit status and the ok line
+// stay, and the key itself is never printed.
+func TestValidateWarnsOfPlaceholderKeys(t *testing.T) {
+	dir := isolate(t)
+	t.Setenv("VLLM_KEY", "k3y-short")
+	path := writeFile(t, dir, "keys.yaml", `providers:
+  - name: primary
+    kind: openai
+    api_key: sk-test-0123456789abcdef
+  - name: studio
+    kind: openai-compatible
+    base_url: http://127.0.0.1:1234/v1
+    api_key: LM-Studio
+  - name: vllm
+    kind: openai-compatible
+    base_url: http://gpu:8000/v1
+    api_key: ${VLLM_KEY}
+  - name: cpp
+    kind: openai-compatible
+    base_url: http://gpu:8001/v1
+    api_key: sk-no-key-required
+  - name: local
+    kind: ollama
+`)
+	code, out, errs := run(t, "validate", "--config", path)
+	if code != ExitOK || out != "ok: 5 providers in "+path+"\n" {
+		t.Fatalf("exit %d stdout %q: want 0 and the ok line despite warnings", code, out)
+	}
+	notRedacted := `; it is not redacted from answers and error texts, because replacing so short a text would corrupt them (e.g. "ollama" inside "ollama-llama3.2")`
+	want := []string{
+		path + `:8:14: warning: providers[1].api_key (provider "studio") is a well-known placeholder, not a real key` + notRedacted,
+		path + `:12:14: warning: providers[2].api_key (provider "vllm") is shorter than 16 bytes, like a placeholder rather than a real key` + notRedacted,
+		path + `:16:14: warning: providers[3].api_key (provider "cpp") is a well-known placeholder, not a real key; if the server needs a key, set the real one`,
+	}
+	if got := strings.Split(strings.TrimSuffix(errs, "\n"), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("stderr:\n%s\nwant:\n%s", errs, strings.Join(want, "\n"))
+	}
+	for _, key := range []string{"LM-Studio", "k3y-short", "sk-no-key-required", "sk-test-0123456789abcdef"} {
+		if strings.Contains(errs+out, key) {
+			t.Errorf("the key %q is printed", key)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -116,6 +117,36 @@ func TestValidateWarnsOfPlaceholderKeys(t *testing.T) {
 	for _, key := range []string{"LM-Studio", "k3y-short", "sk-no-key-required", "sk-test-0123456789abcdef"} {
 		if strings.Contains(errs+out, key) {
 			t.Errorf("the key %q is printed", key)
+		}
+	}
+}
+
+// TestNewConfigRulesExitTwo: a duration below its minimum and a gateway
+// token with a trailing newline stop both validate and the dashboard with
+// exit status 2 and messages at their values, before any screen starts;
+// the token itself is never printed.
+func TestNewConfigRulesExitTwo(t *testing.T) {
+	dir := isolate(t)
+	const secret = "gw-secret-0123456789abcdef"
+	t.Setenv("TOK", secret+"\n")
+	path := writeFile(t, dir, "limits.yaml", `interval: 1ms
+gateway:
+  token: ${TOK}
+providers:
+  - name: local
+    kind: ollama
+    base_url: http://127.0.0.1:1
+`)
+	want := path + `:1:11: interval: must be at least 1s, got "1ms"` + "\n" +
+		path + `:3:10: gateway.token: "${TOK}" ends with a newline once expanded; HTTP strips whitespace at the ends of a header, so no client's token would ever match it: remove it (a file holding a secret often ends with a newline)` + "\n"
+	for _, args := range [][]string{{"validate", "--config", path}, {"--config", path}} {
+		var out, errb bytes.Buffer
+		code := Run(args, strings.NewReader("q"), &out, &errb)
+		if code != ExitConfig || out.Len() != 0 || errb.String() != want {
+			t.Errorf("%v: exit %d stdout %q stderr:\n%s\nwant 2, nothing on stdout and:\n%s", args, code, out.String(), errb.String(), want)
+		}
+		if strings.Contains(errb.String(), secret) {
+			t.Errorf("%v: the token is printed", args)
 		}
 	}
 }

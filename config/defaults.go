@@ -65,9 +65,10 @@ func DefaultGateway() *Gateway {
 }
 
 // ApplyDefaults fills every zero field with its default: globals, policy,
-// the gateway when present, and per provider the probe style, the base URL
-// of well-known kinds and the request of an http provider. Provider
-// interval and timeout stay zero, which means "use the global value".
+// the gateway when present, and per provider the interval and timeout (the
+// global ones), the probe style, the base URL of well-known kinds and the
+// request of an http provider. It is the one place defaults are decided:
+// probes and the rest trust a Config that went through it.
 func (c *Config) ApplyDefaults() {
 	setDur(&c.Interval, DefaultInterval)
 	setDur(&c.SuspectInterval, DefaultSuspectInterval)
@@ -79,7 +80,12 @@ func (c *Config) ApplyDefaults() {
 		c.Gateway.applyDefaults()
 	}
 	for i := range c.Providers {
-		c.Providers[i].applyDefaults()
+		p := &c.Providers[i]
+		// A provider carries the values it runs with, so that one handed
+		// to probes alone (a check, a status page) still has its deadline.
+		setDur(&p.Interval, c.Interval)
+		setDur(&p.Timeout, c.Timeout)
+		p.applyDefaults()
 	}
 }
 
@@ -129,6 +135,9 @@ func (p *Provider) applyDefaults() {
 	if p.HTTP == nil {
 		p.HTTP = &HTTPProbe{}
 	}
+	// HTTP methods are case-sensitive and servers know them in upper case;
+	// "get" in a config means GET.
+	p.HTTP.Method = strings.ToUpper(p.HTTP.Method)
 	if p.HTTP.Method == "" {
 		p.HTTP.Method = "GET"
 	}

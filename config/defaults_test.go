@@ -69,8 +69,13 @@ func TestProviderDefaults(t *testing.T) {
 			t.Errorf("%s: enabled/adaptive default should be true", p.Name)
 		}
 	}
-	if c.Providers[6].Interval != Duration(2*time.Second) || c.Providers[0].Interval != 0 {
-		t.Errorf("provider interval: %s and %s (0 means global)", c.Providers[6].Interval, c.Providers[0].Interval)
+	// Unset, a provider's interval and timeout are the global ones, so a
+	// provider handed to probes alone still carries its deadline.
+	if p := c.Providers[6]; p.Interval != Duration(2*time.Second) || p.Timeout != DefaultTimeout {
+		t.Errorf("provider c: interval %s timeout %s, want its own 2s and the global 10s", p.Interval, p.Timeout)
+	}
+	if p := c.Providers[0]; p.Interval != DefaultInterval || p.Timeout != DefaultTimeout {
+		t.Errorf("provider o: interval %s timeout %s, want the global 10s and 10s", p.Interval, p.Timeout)
 	}
 	h := c.Providers[5].HTTP
 	if h == nil || h.Method != "GET" || h.URL != "https://health.example/ok" || h.ExpectStatus != 200 {
@@ -100,5 +105,32 @@ func TestGatewaySectionTurnsGatewayOn(t *testing.T) {
 	}
 	if c.Gateway.Listen != "0.0.0.0:8787" {
 		t.Errorf("listen = %q", c.Gateway.Listen)
+	}
+}
+
+// TestProviderDefaultsFollowGlobals: a provider without its own interval
+// or timeout takes the global values written in the file, not the
+// built-in defaults; an http probe's method is sent in upper case.
+func TestProviderDefaultsFollowGlobals(t *testing.T) {
+	src := "interval: 30s\ntimeout: 3s\nproviders:\n" +
+		"  - {name: a, kind: ollama}\n" +
+		"  - {name: b, kind: ollama, timeout: 250ms}\n" +
+		"  - {name: h, kind: http, http: {url: \"https://health.example/ok\", method: head}}\n"
+	c, err := Parse("g.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ interval, timeout Duration }{
+		{Duration(30 * time.Second), Duration(3 * time.Second)},
+		{Duration(30 * time.Second), Duration(250 * time.Millisecond)},
+		{Duration(30 * time.Second), Duration(3 * time.Second)},
+	}
+	for i, p := range c.Providers {
+		if p.Interval != want[i].interval || p.Timeout != want[i].timeout {
+			t.Errorf("%s: interval %s timeout %s, want %s %s", p.Name, p.Interval, p.Timeout, want[i].interval, want[i].timeout)
+		}
+	}
+	if m := c.Providers[2].HTTP.Method; m != "HEAD" {
+		t.Errorf("http method %q, want HEAD", m)
 	}
 }

@@ -48,9 +48,18 @@ func checkRejected(t *testing.T, data []byte, c *Config, err error) {
 // checkAccepted asserts the rules Parse promises for every config it returns.
 func checkAccepted(t *testing.T, c *Config) {
 	for _, d := range []Duration{c.Interval, c.SuspectInterval, c.Timeout, c.Window, c.StatusInterval,
-		c.Policy.DegradedLatency, c.Policy.Holddown, c.Policy.HolddownMax, c.Policy.DrainFor} {
+		c.Policy.DegradedLatency, c.Policy.Holddown, c.Policy.HolddownMax, c.Policy.DrainFor, c.Policy.RetryAfterMax} {
 		if d <= 0 {
 			t.Fatalf("accepted a non-positive duration: %+v", c)
+		}
+	}
+	bounded := map[string]Duration{"interval": c.Interval, "suspect_interval": c.SuspectInterval,
+		"timeout": c.Timeout, "window": c.Window, "status_interval": c.StatusInterval,
+		"policy.holddown": c.Policy.Holddown, "policy.holddown_max": c.Policy.HolddownMax,
+		"policy.drain_for": c.Policy.DrainFor, "policy.retry_after_max": c.Policy.RetryAfterMax}
+	for field, d := range bounded {
+		if lim := durationLimits[field]; d < lim.min || d > lim.max {
+			t.Fatalf("accepted %s %s outside %s", field, d, lim)
 		}
 	}
 	p := c.Policy
@@ -61,7 +70,7 @@ func checkAccepted(t *testing.T, c *Config) {
 	if g := c.Gateway; g != nil {
 		host, _, err := net.SplitHostPort(g.Listen)
 		if err != nil || g.MaxAttempts < 1 || g.MaxRequestBody <= 0 || !(g.RetryBudget > 0 && g.RetryBudget <= 1) ||
-			g.UpstreamTimeout <= 0 || (!isLoopback(host) && g.Token == "") {
+			g.UpstreamTimeout <= 0 || (!isLoopback(host) && g.Token == "") || g.Token != strings.TrimSpace(g.Token) {
 			t.Fatalf("accepted a bad gateway: %+v", g)
 		}
 	}

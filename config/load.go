@@ -68,6 +68,7 @@ func Parse(file string, data []byte, lookupEnv func(string) (string, bool)) (*Co
 		return nil, errs
 	}
 	c.Path = file
+	c.where = positionsOf(lay)
 	c.ApplyDefaults()
 	return c, nil
 }

@@ -50,9 +50,10 @@ func (d *decoder) str(v ast.Node, path string, dst *string) {
 	}
 }
 
-// duration reads a positive duration; zero is refused because zero means
-// "use the default" and writing it is almost always a mistake.
-func (d *decoder) duration(v ast.Node, path string, dst *Duration) {
+// duration reads a positive duration within lim (see limits.go; a zero
+// limits bounds nothing more). Zero is refused because zero means "use the
+// default" and writing it is almost always a mistake.
+func (d *decoder) duration(v ast.Node, path string, dst *Duration, lim limits) {
 	s, ok := d.text(v, path, `a duration such as "10s"`)
 	if !ok {
 		return
@@ -62,8 +63,15 @@ func (d *decoder) duration(v ast.Node, path string, dst *Duration) {
 		d.add(posOf(v), `%s: invalid duration %s (use a unit: "10s", "1m30s", "250ms")`, path, raw(v, d))
 		return
 	}
-	if t <= 0 {
+	switch {
+	case t <= 0:
 		d.add(posOf(v), "%s: must be greater than 0, got %s", path, raw(v, d))
+		return
+	case lim.min > 0 && t < lim.min:
+		d.add(posOf(v), "%s: must be at least %s, got %s", path, lim.min, raw(v, d))
+		return
+	case lim.max > 0 && t > lim.max:
+		d.add(posOf(v), "%s: must be at most %s, got %s", path, lim.max, raw(v, d))
 		return
 	}
 	*dst = t

@@ -121,7 +121,7 @@ func (d *decoder) top(root ast.Node) (*Config, *layout) {
 		case "providers":
 			c.Providers, lay.providers, lay.items = d.providers(v)
 		default:
-			d.duration(v, key, durs[key])
+			d.duration(v, key, durs[key], durationLimits[key])
 		}
 	})
 	return c, lay
@@ -142,7 +142,7 @@ func (d *decoder) policy(v ast.Node, p *Policy) *fields {
 		case "failback":
 			d.str(v, path, &p.Failback)
 		default:
-			d.duration(v, path, durs[key])
+			d.duration(v, path, durs[key], durationLimits[path])
 		}
 	})
 }
@@ -162,7 +162,7 @@ func (d *decoder) gatewaySection(v ast.Node, g *Gateway) *fields {
 		case "retry_budget":
 			d.fraction(v, path, &g.RetryBudget)
 		case "upstream_timeout":
-			d.duration(v, path, &g.UpstreamTimeout)
+			d.duration(v, path, &g.UpstreamTimeout, durationLimits[path])
 		}
 	})
 }
@@ -202,9 +202,9 @@ func (d *decoder) provider(v ast.Node, path string) (Provider, providerLayout) {
 		fpath := join(path, key)
 		switch key {
 		case "interval":
-			d.duration(v, fpath, &p.Interval)
+			d.duration(v, fpath, &p.Interval, durationLimits["providers.interval"])
 		case "timeout":
-			d.duration(v, fpath, &p.Timeout)
+			d.duration(v, fpath, &p.Timeout, durationLimits["providers.timeout"])
 		case "adaptive_timeout":
 			d.flagPtr(v, fpath, &p.AdaptiveTimeout)
 		case "enabled":

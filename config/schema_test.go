@@ -21,6 +21,9 @@ func TestFieldListsMatchTypes(t *testing.T) {
 		typ := reflect.TypeOf(tc.v)
 		var tags []string
 		for i := range typ.NumField() {
+			if !typ.Field(i).IsExported() {
+				continue // not in YAML (Config.where)
+			}
 			if tag := typ.Field(i).Tag.Get("yaml"); tag != "-" {
 				tags = append(tags, tag)
 			}

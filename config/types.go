@@ -53,6 +53,10 @@ type Config struct {
 	Policy    Policy     `yaml:"policy"`
 	Gateway   *Gateway   `yaml:"gateway"` // nil: gateway off
 	Providers []Provider `yaml:"providers"`
+
+	// where is each value's position in the file, for At; nil when the
+	// config was not parsed from a file.
+	where positions
 }
 
 // Policy holds the health thresholds and the failover/failback rules.
@@ -65,7 +69,11 @@ type Policy struct {
 	Holddown          Duration `yaml:"holddown"`            // default 30s, doubled per ejection
 	HolddownMax       Duration `yaml:"holddown_max"`        // default 5m
 	DrainFor          Duration `yaml:"drain_for"`           // default 5m: how long force failover drains
-	RetryAfterMax     Duration `yaml:"retry_after_max"`     // default 60s: the longest a 429's Retry-After is honoured
+	// RetryAfterMax is the longest a Retry-After keeps a provider out of
+	// rotation: a 429's own Retry-After is capped at it, so a provider that
+	// asks for a day (or a wrong clock) cannot take a route away for that
+	// long. The operator can always end it sooner (probe now, re-enable, pin).
+	RetryAfterMax Duration `yaml:"retry_after_max"` // default 60s
 }
 
 // Gateway configures the embedded OpenAI-compatible gateway.
@@ -91,8 +99,8 @@ type Provider struct {
 	Deployment string `yaml:"deployment"`  // azure-openai classic form
 	APIVersion string `yaml:"api_version"` // azure-openai; "v1" selects the /openai/v1 form
 
-	Interval        Duration `yaml:"interval"` // 0: global
-	Timeout         Duration `yaml:"timeout"`  // 0: global
+	Interval        Duration `yaml:"interval"` // default: the global interval
+	Timeout         Duration `yaml:"timeout"`  // default: the global timeout
 	AdaptiveTimeout *bool    `yaml:"adaptive_timeout"`
 	Enabled         *bool    `yaml:"enabled"`
 

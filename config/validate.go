@@ -64,6 +64,7 @@ func orDur(d, def Duration) Duration {
 }
 
 func (d *decoder) validateGateway(g *Gateway, f *fields) {
+	d.checkToken(g.Token, f)
 	if !f.has("listen") || g.Listen == "" {
 		return
 	}

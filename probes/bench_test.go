@@ -33,7 +33,7 @@ func BenchmarkProbeTimingError(b *testing.B) {
 		served <- time.Since(start)
 	}))
 	defer srv.Close()
-	p := config.Provider{Name: "bench", Kind: "openai", BaseURL: srv.URL + "/v1", APIKey: "sk-bench"}
+	p := resolved(config.Provider{Name: "bench", Kind: "openai", BaseURL: srv.URL + "/v1", APIKey: "sk-bench"})
 
 	b.Run("probe", func(b *testing.B) {
 		client := NewClient()

@@ -117,18 +117,24 @@ func ClassifyStatus(status int) Class {
 	return ClassBadResponse
 }
 
-// maxRetryAfter bounds absurd Retry-After values so durations cannot overflow.
+// maxRetryAfter bounds absurd Retry-After values so durations cannot
+// overflow; the policy caps them again, lower (policy.retry_after_max).
 const maxRetryAfter = 24 * time.Hour
 
 // ParseRetryAfter reads a Retry-After value: delay-seconds or an HTTP-date
-// (relative to now). It returns 0 when v is absent, invalid or in the past.
+// (relative to now). It returns 0 when v is absent, invalid or in the past,
+// and saturates at maxRetryAfter: no value wraps around to a short or
+// negative wait.
 func ParseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.ParseUint(v, 10, 64); err == nil {
-		if n > uint64(maxRetryAfter/time.Second) {
+	if isDigits(v) {
+		// Too large for a uint64 is still "a very long time", not "no
+		// Retry-After": ParseUint's range error saturates too.
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || n > uint64(maxRetryAfter/time.Second) {
 			return maxRetryAfter
 		}
 		return time.Duration(n) * time.Second
@@ -137,5 +143,17 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 	if err != nil {
 		return 0
 	}
+	// Time.Sub saturates at the Duration limits instead of wrapping, so a
+	// date in year 9999 or 0001 lands on a bound here.
 	return min(max(t.Sub(now), 0), maxRetryAfter)
+}
+
+// isDigits reports whether s is delay-seconds: one or more ASCII digits.
+func isDigits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

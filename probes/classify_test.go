@@ -25,25 +25,59 @@ func TestClassifyStatus(t *testing.T) {
 	}
 }
 
+// TestParseRetryAfter: delay-seconds and HTTP-dates of every form HTTP
+// allows; whatever the value, the result is between 0 and maxRetryAfter
+// and never wraps. A number too large to hold still says "a long time",
+// so it saturates rather than reading as no Retry-After at all.
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 10, 21, 7, 28, 0, 0, time.UTC)
-	cases := map[string]time.Duration{
-		"":                                  0,
-		"2":                                 2 * time.Second,
-		" 120 ":                             2 * time.Minute,
-		"0":                                 0,
-		"-5":                                0,
-		"1.5":                               0,
-		"soon":                              0,
-		"Wed, 21 Oct 2026 07:28:30 GMT":     30 * time.Second,
-		"Wednesday, 21-Oct-26 07:29:00 GMT": time.Minute, // RFC 850, allowed by HTTP
-		"Wed, 21 Oct 2026 07:27:00 GMT":     0,           // in the past
-		"99999999999999999999":              0,           // not a number Go can hold
-		"9999999999":                        maxRetryAfter,
+	cases := []struct {
+		v    string
+		want time.Duration
+	}{
+		{"", 0},
+		{"   ", 0},
+		{"2", 2 * time.Second},
+		{" 120 ", 2 * time.Minute},
+		{"0", 0},
+		{"0000000000000000000000000030", 30 * time.Second}, // leading zeros are still 30
+		{"-5", 0},     // not delay-seconds (1*DIGIT)
+		{"+5", 0},     // idem
+		{"1.5", 0},    // idem
+		{"1e3", 0},    // idem
+		{"1 2", 0},    // idem
+		{"\u0663", 0}, // an Arabic-Indic three is not a DIGIT
+		{"0x10", 0},
+		{"soon", 0},
+		{"86400", maxRetryAfter}, // the cap itself
+		{"86401", maxRetryAfter},
+		{"9223372036", maxRetryAfter},           // × time.Second would pass MaxInt64 (wrap to negative)
+		{"9223372037", maxRetryAfter},           // idem
+		{"18446744073709551615", maxRetryAfter}, // MaxUint64
+		{"18446744073709551616", maxRetryAfter}, // MaxUint64+1: too large for any integer type
+		{"99999999999999999999999999999999999999", maxRetryAfter},
+		{"Wed, 21 Oct 2026 07:28:30 GMT", 30 * time.Second}, // IMF-fixdate
+		{"Wednesday, 21-Oct-26 07:29:00 GMT", time.Minute},  // RFC 850, allowed by HTTP
+		{"Wed Oct 21 07:30:00 2026", 2 * time.Minute},       // asctime, allowed by HTTP
+		{"Wed, 21 Oct 2026 07:28:00 GMT", 0},                // now
+		{"Wed, 21 Oct 2026 07:27:00 GMT", 0},                // in the past
+		{"Mon, 01 Jan 0001 00:00:00 GMT", 0},                // the earliest date: Sub saturates, not wraps
+		{"Fri, 31 Dec 9999 23:59:59 GMT", maxRetryAfter},    // beyond what a Duration holds
+		{"Thu, 22 Oct 2026 07:28:00 GMT", maxRetryAfter},    // exactly a day
+		{"Wed, 21 Oct 2026 07:28:30 PST", 0},                // HTTP dates are GMT
+		{"Wed, 32 Oct 2026 07:28:30 GMT", 0},                // no such day
 	}
-	for v, want := range cases {
-		if got := ParseRetryAfter(v, now); got != want {
-			t.Errorf("ParseRetryAfter(%q) = %v, want %v", v, got, want)
+	for _, tc := range cases {
+		if got := ParseRetryAfter(tc.v, now); got != tc.want {
+			t.Errorf("ParseRetryAfter(%q) = %v, want %v", tc.v, got, tc.want)
+		}
+	}
+	// The clock itself at an extreme: still within 0..maxRetryAfter.
+	for _, at := range []time.Time{{}, time.Unix(1<<62, 0)} {
+		for _, v := range []string{"Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "30"} {
+			if got := ParseRetryAfter(v, at); got < 0 || got > maxRetryAfter {
+				t.Errorf("ParseRetryAfter(%q) at %v = %v, outside 0..%v", v, at, got, maxRetryAfter)
+			}
 		}
 	}
 }

@@ -29,7 +29,7 @@ func TestClientKeepsAConnectionPerProviderBeyond64(t *testing.T) {
 		}
 		srv.Start()
 		t.Cleanup(srv.Close)
-		list = append(list, config.Provider{Name: "p" + strconv.Itoa(i), Kind: config.KindHTTP, BaseURL: srv.URL})
+		list = append(list, resolved(config.Provider{Name: "p" + strconv.Itoa(i), Kind: config.KindHTTP, BaseURL: srv.URL}))
 	}
 	client := NewClient()
 	defer client.CloseIdleConnections()

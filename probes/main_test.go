@@ -43,14 +43,15 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// probe runs one probe with a fresh client and a bounded context.
+// probe runs one probe of p, with config's defaults applied, with a fresh
+// client and a bounded context.
 func probe(t *testing.T, p config.Provider, timeout time.Duration) Result {
 	t.Helper()
 	client := testClient()
 	defer client.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	return Probe(ctx, client, p)
+	return Probe(ctx, client, resolved(p))
 }
 
 // wantClass fails unless r has the class; it shows the whole result.

@@ -21,8 +21,8 @@ func openAIFake(t *testing.T, probeStyle string, f fakes.Fault) (*fakes.Server, 
 	s := fakes.Start(fakes.Options{Kind: "openai", APIKey: "KEY"})
 	t.Cleanup(s.Close)
 	s.Handler().SetFault(f)
-	return s, config.Provider{Name: "openai", Kind: "openai", BaseURL: s.BaseURL(), APIKey: "KEY",
-		Probe: probeStyle, Model: "gpt-4o-mini"}
+	return s, resolved(config.Provider{Name: "openai", Kind: "openai", BaseURL: s.BaseURL(), APIKey: "KEY",
+		Probe: probeStyle, Model: "gpt-4o-mini"})
 }
 
 // TestOutcomeClasses drives a probe into every outcome class with a fault

@@ -26,22 +26,22 @@ type run struct {
 }
 
 // Probe asks provider p once, as its kind and probe style say, and
-// classifies the outcome. ctx bounds the whole exchange; without a
-// deadline, p's timeout (or the default) applies. client's redirect policy
-// is replaced so that key headers never follow a redirect.
+// classifies the outcome. p has config's defaults applied. ctx bounds the
+// whole exchange; without a deadline, p's timeout applies. client's
+// redirect policy is replaced so that key headers never follow a redirect.
 func Probe(ctx context.Context, client *http.Client, p config.Provider) Result {
-	if _, ok := ctx.Deadline(); !ok {
-		timeout := p.Timeout.D()
-		if timeout <= 0 {
-			timeout = config.DefaultTimeout.D()
-		}
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
 	start := time.Now()
 	r := &run{ctx: ctx, tr: &tracer{start: start}, p: p,
 		res: Result{Provider: p.Name, Source: SourceProbe, Start: start}}
+	if _, ok := ctx.Deadline(); !ok {
+		if p.Timeout <= 0 {
+			return r.done(ClassClientError, "bad probe config: no timeout"+notApplied)
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, p.Timeout.D())
+		defer cancel()
+		r.ctx = ctx
+	}
 	pl, err := newPlan(p)
 	if err != nil {
 		return r.done(ClassClientError, "bad probe config: "+err.Error())
@@ -141,10 +141,7 @@ func (r *run) judgeStream(resp *http.Response, kind streamKind) Result {
 
 // judgeHTTP checks a generic http probe's expected status and body text.
 func (r *run) judgeHTTP(resp *http.Response, p config.Provider) Result {
-	want, text := http.StatusOK, ""
-	if p.HTTP != nil {
-		want, text = cmpInt(p.HTTP.ExpectStatus, http.StatusOK), p.HTTP.ExpectBody
-	}
+	want, text := p.HTTP.ExpectStatus, p.HTTP.ExpectBody
 	if resp.StatusCode != want {
 		if class := ClassifyStatus(resp.StatusCode); class != ClassOK {
 			return r.httpFailed(resp, class)
@@ -160,13 +157,6 @@ func (r *run) judgeHTTP(resp *http.Response, p config.Provider) Result {
 		return r.done(ClassBadResponse, fmt.Sprintf("response does not contain %q", text))
 	}
 	return r.done(ClassOK, "")
-}
-
-func cmpInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // readLimited reads at most limit bytes, reporting whether there was more.

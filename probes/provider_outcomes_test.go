@@ -123,7 +123,7 @@ func TestRedirectKeepsKeyHome(t *testing.T) {
 	defer elsewhere.Close()
 	srv := httptest.NewServer(http.RedirectHandler(elsewhere.URL()+"/v1/models?limit=1", http.StatusTemporaryRedirect))
 	defer srv.Close()
-	p := config.Provider{Name: "p", Kind: "anthropic", BaseURL: srv.URL, APIKey: "k"}
+	p := resolved(config.Provider{Name: "p", Kind: "anthropic", BaseURL: srv.URL, APIKey: "k"})
 	for _, client := range []*http.Client{NewClient(), {}} {
 		r := Probe(t.Context(), client, p)
 		client.CloseIdleConnections()

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"switchboard/config"
 )
@@ -67,16 +66,14 @@ func chat(model string, limit tokens, stream bool) []byte {
 	return b
 }
 
-// newPlan builds the request for p's kind and probe style.
+// newPlan builds the request for p's kind and probe style. p has config's
+// defaults applied (a trimmed base URL, a probe style, a whole http
+// request); one without them is refused, see unresolved.
 func newPlan(p config.Provider) (*plan, error) {
-	base := strings.TrimRight(p.BaseURL, "/")
-	if base == "" {
-		base = config.DefaultBaseURL(p.Kind)
+	if err := unresolved(p); err != nil {
+		return nil, err
 	}
-	style := p.Probe
-	if style == "" {
-		style = config.ProbeModels
-	}
+	base, style := p.BaseURL, p.Probe
 	switch p.Kind {
 	case config.KindOpenAI:
 		return openAIPlan(base, p, style, maxCompletionTokens), nil
@@ -191,21 +188,14 @@ func ollamaPlan(base string, p config.Provider, style string) *plan {
 	return &plan{method: http.MethodGet, url: base + "/api/version", check: checkOllamaVersion}
 }
 
+// httpPlan is an http provider's own request, exactly as config resolved it.
 func httpPlan(p config.Provider) (*plan, error) {
-	hp := config.HTTPProbe{Method: http.MethodGet, URL: p.BaseURL, ExpectStatus: http.StatusOK}
-	if p.HTTP != nil {
-		hp = *p.HTTP
-		hp.Method = cmpOr(hp.Method, http.MethodGet)
-		hp.URL = cmpOr(hp.URL, p.BaseURL)
-	}
-	if hp.URL == "" {
-		return nil, fmt.Errorf("http probe has no url")
-	}
+	hp := p.HTTP
 	h := http.Header{}
 	for k, v := range hp.Headers {
 		h.Set(k, v)
 	}
-	return &plan{method: strings.ToUpper(hp.Method), url: hp.URL, header: h, body: []byte(hp.Body)}, nil
+	return &plan{method: hp.Method, url: hp.URL, header: h, body: []byte(hp.Body)}, nil
 }
 
 func setDefault(h http.Header, k, v string) {

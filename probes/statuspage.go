@@ -2,10 +2,12 @@ package probes
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"switchboard/config"
 )
@@ -40,8 +42,12 @@ func readStatusPage(ctx context.Context, client *http.Client, p config.Provider)
 		return StatusWord{}, fmt.Errorf("no status page configured")
 	}
 	if _, ok := ctx.Deadline(); !ok {
+		// Bounded like a probe of the same provider.
+		if p.Timeout <= 0 {
+			return StatusWord{}, errors.New("status page: no timeout" + notApplied)
+		}
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, config.DefaultTimeout.D())
+		ctx, cancel = context.WithTimeout(ctx, p.Timeout.D())
 		defer cancel()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.StatusPage, nil)
@@ -70,14 +76,14 @@ func readStatusPage(ctx context.Context, client *http.Client, p config.Provider)
 	if err := decode(body, &s); err != nil || s.Status == nil {
 		return StatusWord{}, fmt.Errorf("status page: not a Statuspage summary")
 	}
-	word := StatusWord{Indicator: cmpOr(s.Status.Indicator, "unknown")}
+	word := StatusWord{Indicator: cmpOr(statusText(s.Status.Indicator), "unknown")}
 	want := strings.TrimSpace(p.StatusComponent)
 	if want == "" {
 		return word, nil
 	}
 	for _, c := range s.Components {
 		if strings.EqualFold(strings.TrimSpace(c.Name), want) {
-			word.Component = c.Status
+			word.Component = statusText(c.Status)
 			return word, nil
 		}
 	}
@@ -85,6 +91,28 @@ func readStatusPage(ctx context.Context, client *http.Client, p config.Provider)
 	// products, another one's outage would take this provider out of
 	// rotation. A renamed or mistyped component is the operator's to fix.
 	return StatusWord{}, fmt.Errorf("status page: no component named %q", want)
+}
+
+// maxStatusWord bounds a word read from a status page. The real ones are
+// short ("degraded_performance" is 20 bytes); a longer one is not a status
+// and would only push the rest of a dashboard row off the screen.
+const maxStatusWord = 32
+
+// statusText makes a word from a status page fit to print. The page is
+// someone else's text: an escape sequence in it would retitle or clear the
+// operator's terminal wherever the word is shown. Short drops control
+// characters and joins lines, as for error texts; the bound is tighter.
+func statusText(s string) string {
+	s = Short(s)
+	if len(s) <= maxStatusWord {
+		return s
+	}
+	const ellipsis = "…"
+	cut := maxStatusWord - len(ellipsis)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ellipsis
 }
 
 // maxStatusRedirects is how many redirects a status page may take (http to

@@ -15,7 +15,7 @@ func TestStatusPage(t *testing.T) {
 	defer page.Close()
 	client := NewClient()
 	defer client.CloseIdleConnections()
-	p := config.Provider{Name: "openai", StatusPage: page.URL(), StatusComponent: " api "}
+	p := resolved(config.Provider{Name: "openai", StatusPage: page.URL(), StatusComponent: " api "})
 	w := StatusPage(t.Context(), client, p)
 	if w.Indicator != "minor" || w.Component != "degraded_performance" || w.Err != "" || w.At.IsZero() {
 		t.Fatalf("got %+v", w)
@@ -35,7 +35,7 @@ func TestStatusPageMissingComponent(t *testing.T) {
 	defer page.Close()
 	client := NewClient()
 	defer client.CloseIdleConnections()
-	w := StatusPage(t.Context(), client, config.Provider{Name: "openai", StatusPage: page.URL(), StatusComponent: "APIs"})
+	w := StatusPage(t.Context(), client, resolved(config.Provider{Name: "openai", StatusPage: page.URL(), StatusComponent: "APIs"}))
 	if w.Indicator != "" || w.Component != "" || w.Err != `status page: no component named "APIs"` {
 		t.Fatalf("got %+v, want an error naming the missing component and no words", w)
 	}
@@ -55,10 +55,10 @@ func TestStatusPageFollowsRedirects(t *testing.T) {
 	defer loop.Close()
 	client := NewClient()
 	defer client.CloseIdleConnections()
-	if w := StatusPage(t.Context(), client, config.Provider{Name: "p", StatusPage: moved.URL}); w.Err != "" || w.Indicator != "none" {
+	if w := StatusPage(t.Context(), client, resolved(config.Provider{Name: "p", StatusPage: moved.URL})); w.Err != "" || w.Indicator != "none" {
 		t.Errorf("moved page: %+v", w)
 	}
-	if w := StatusPage(t.Context(), client, config.Provider{Name: "p", StatusPage: loop.URL}); !strings.Contains(w.Err, "redirects") {
+	if w := StatusPage(t.Context(), client, resolved(config.Provider{Name: "p", StatusPage: loop.URL})); !strings.Contains(w.Err, "redirects") {
 		t.Errorf("redirect loop: %+v, want an error about redirects", w)
 	}
 }
@@ -77,14 +77,50 @@ func TestStatusPageErrors(t *testing.T) {
 		"http://127.0.0.1:1/api/v2/summary.json": "status page: connection refused",
 	}
 	for u, want := range cases {
-		w := StatusPage(t.Context(), client, config.Provider{Name: "p", StatusPage: u})
+		w := StatusPage(t.Context(), client, resolved(config.Provider{Name: "p", StatusPage: u}))
 		if w.Err != want || w.Indicator != "" || w.At.IsZero() {
 			t.Errorf("%q: got %+v, want Err %q", u, w, want)
 		}
 	}
 	offline := testClient()
 	defer offline.CloseIdleConnections()
-	if w := StatusPage(t.Context(), offline, config.Provider{StatusPage: "http://x.invalid/s?token=abc123"}); strings.Contains(w.Err, "abc123") || w.Err == "" {
+	if w := StatusPage(t.Context(), offline, resolved(config.Provider{StatusPage: "http://x.invalid/s?token=abc123"})); strings.Contains(w.Err, "abc123") || w.Err == "" {
 		t.Errorf("token shown: %q", w.Err)
+	}
+}
+
+// TestStatusPageTextIsCleaned: words from a status page are someone else's
+// text on the operator's screen. Escape sequences (an OSC that retitles
+// the terminal, a CSI that clears it, the one-byte C1 CSI) lose their
+// control characters, and a word is bounded in length.
+func TestStatusPageTextIsCleaned(t *testing.T) {
+	client := NewClient()
+	defer client.CloseIdleConnections()
+	long := "degraded_" + strings.Repeat("x", 200)
+	page := rawServer(t, http.StatusOK, "application/json", `{
+		"status": {"indicator": "\u001b]0;pwned\u0007major", "description": "\u001b[2JAll Systems Operational"},
+		"components": [
+			{"name": "API", "status": "\u001b[2J\u009b31mpartial_outage\r\n"},
+			{"name": "Long", "status": "`+long+`"},
+			{"name": "Blank", "status": "\u001b\u0007"}
+		]}`)
+	cases := []struct{ component, indicator, status string }{
+		{"API", "]0;pwnedmajor", "[2J31mpartial_outage"},
+		{"Long", "]0;pwnedmajor", long[:maxStatusWord-len("…")] + "…"},
+		{"Blank", "]0;pwnedmajor", ""},
+	}
+	for _, tc := range cases {
+		w := StatusPage(t.Context(), client, resolved(config.Provider{Name: "p", StatusPage: page.URL, StatusComponent: tc.component}))
+		if w.Err != "" || w.Indicator != tc.indicator || w.Component != tc.status {
+			t.Errorf("%s: got %+v, want indicator %q component %q", tc.component, w, tc.indicator, tc.status)
+		}
+		if len(w.Component) > maxStatusWord || len(w.Indicator) > maxStatusWord {
+			t.Errorf("%s: a word longer than %d bytes: %+v", tc.component, maxStatusWord, w)
+		}
+	}
+	// A page-wide indicator that is nothing but control characters says nothing.
+	blank := rawServer(t, http.StatusOK, "application/json", `{"status": {"indicator": "\u001b\u009b"}, "components": []}`)
+	if w := StatusPage(t.Context(), client, resolved(config.Provider{Name: "p", StatusPage: blank.URL})); w.Indicator != "unknown" {
+		t.Errorf("blank indicator: got %+v, want unknown", w)
 	}
 }

@@ -29,7 +29,7 @@ func TestProbeInSimulatedTime(t *testing.T) {
 		defer srv.Close()
 		client := n.Client(time.Minute)
 		defer client.CloseIdleConnections()
-		p := config.Provider{Name: "p", Kind: "openai", BaseURL: "http://fake.test:80/v1", APIKey: "KEY"}
+		p := resolved(config.Provider{Name: "p", Kind: "openai", BaseURL: "http://fake.test:80/v1", APIKey: "KEY"})
 
 		h.SetDelay(250 * time.Millisecond)
 		r := Probe(t.Context(), client, p)

@@ -6,7 +6,9 @@ const validateUsage = `Usage: switchboard validate [--config FILE]
 
 Reads and validates the config file without probing anything. Prints
 "ok: N providers" and exits 0, or prints every problem as FILE:LINE:COL:
-MESSAGE on stderr and exits 2.
+MESSAGE on stderr and exits 2. Warnings (an api_key that looks like a
+placeholder) go to stderr as FILE:LINE:COL: warning: ... and do not change
+the exit status.
 
 Flags:
 `
@@ -25,6 +27,7 @@ func runValidate(args []string, s stdio) int {
 	case cfg == nil:
 		return missingConfig(s.err, searched)
 	}
+	placeholderWarnings(s.err, cfg)
 	noun := "providers"
 	if len(cfg.Providers) == 1 {
 		noun = "provider"

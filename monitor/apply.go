@@ -11,6 +11,24 @@ import (
 // ErrNoAlternative is returned by a force failover with nowhere to go.
 var ErrNoAlternative = errors.New("force failover: no other routable backend")
 
+// ErrUnknownProvider is wrapped by the error of a command that names a
+// provider the config does not have.
+var ErrUnknownProvider = errors.New("unknown provider")
+
+// StaleError refuses a command given on a view that no longer holds: the
+// operator expected one backend active (or next) and another is.
+type StaleError struct{ Msg string }
+
+func (e *StaleError) Error() string { return e.Msg }
+
+// validateOrder checks an order's expectation, then its command.
+func (c *core) validateOrder(o Order, now time.Time) error {
+	if o.ExpectActive != "" && o.ExpectActive != c.active {
+		return &StaleError{Msg: fmt.Sprintf("expected %s active, but the active backend is now %s", o.ExpectActive, orNone(c.active))}
+	}
+	return c.validate(o.Command, now)
+}
+
 // validate checks a command against the current state without applying it,
 // so Send can answer the operator at once.
 func (c *core) validate(cmd Command, now time.Time) error {
@@ -49,11 +67,11 @@ func (c *core) validateFailover(cmd ForceFailover, now time.Time) error {
 	target := c.failoverTarget(now)
 	switch {
 	case cmd.From != "" && cmd.From != c.active:
-		return fmt.Errorf("force failover from %s refused: the active backend is now %s", cmd.From, orNone(c.active))
+		return &StaleError{Msg: fmt.Sprintf("force failover from %s refused: the active backend is now %s", cmd.From, orNone(c.active))}
 	case target == "":
 		return ErrNoAlternative
 	case cmd.To != "" && cmd.To != target:
-		return fmt.Errorf("force failover to %s refused: the next backend is now %s", cmd.To, target)
+		return &StaleError{Msg: fmt.Sprintf("force failover to %s refused: the next backend is now %s", cmd.To, target)}
 	}
 	return nil
 }
@@ -69,17 +87,21 @@ func (c *core) known(name string) (*provider, error) {
 	if p := c.byName[name]; p != nil {
 		return p, nil
 	}
-	return nil, fmt.Errorf("unknown provider %q", name)
+	return nil, fmt.Errorf("%w %q", ErrUnknownProvider, name)
 }
 
-// apply carries out an operator command; it returns the providers to probe
+// apply carries out an operator order; it returns the providers to probe
 // at once (nil for none).
-func (c *core) apply(cmd Command, now time.Time) []string {
-	if err := c.validate(cmd, now); err != nil {
-		c.event(Event{At: now, Kind: EventOperator, Cause: "ignored: " + err.Error(), Actor: ActorOperator})
+func (c *core) apply(o Order, now time.Time) []string {
+	c.by = o.Actor
+	if c.by == "" {
+		c.by = ActorOperator
+	}
+	if err := c.validateOrder(o, now); err != nil {
+		c.event(Event{At: now, Kind: EventOperator, Cause: "ignored: " + err.Error(), Actor: c.by})
 		return nil
 	}
-	switch cmd := cmd.(type) {
+	switch cmd := o.Command.(type) {
 	case ForceFailover:
 		c.forceFailover(now)
 	case Pin:
@@ -116,7 +138,7 @@ func (c *core) probeNow(cmd ProbeNow, now time.Time) []string {
 func (c *core) clearRateLimit(p *provider, now time.Time) {
 	if p.clearRateLimit() {
 		c.event(Event{At: now, Kind: EventOperator, Provider: p.cfg.Name,
-			Cause: "Retry-After window cleared: probing now", Actor: ActorOperator})
+			Cause: "Retry-After window cleared: probing now", Actor: c.by})
 	}
 }
 
@@ -126,8 +148,8 @@ func (c *core) forceFailover(now time.Time) {
 		p.drainedUntil, p.dirty = now.Add(c.pol.DrainFor.D()), true
 	}
 	c.pinned, c.pinnedUntil = "", time.Time{}
-	c.event(Event{At: now, Kind: EventOperator, Provider: from, Cause: fmt.Sprintf("force failover: %s drained for %s", from, c.pol.DrainFor.D()), Actor: ActorOperator})
-	c.decide(now, ActorOperator, "forced failover from "+from)
+	c.event(Event{At: now, Kind: EventOperator, Provider: from, Cause: fmt.Sprintf("force failover: %s drained for %s", from, c.pol.DrainFor.D()), Actor: c.by})
+	c.decide(now, c.by, "forced failover from "+from)
 }
 
 func (c *core) pin(cmd Pin, now time.Time) {
@@ -138,8 +160,8 @@ func (c *core) pin(cmd Pin, now time.Time) {
 		c.pinnedUntil = now.Add(cmd.For)
 		cause += " for " + cmd.For.String()
 	}
-	c.event(Event{At: now, Kind: EventOperator, Provider: cmd.Provider, Cause: cause, Actor: ActorOperator})
-	c.decide(now, ActorOperator, cause)
+	c.event(Event{At: now, Kind: EventOperator, Provider: cmd.Provider, Cause: cause, Actor: c.by})
+	c.decide(now, c.by, cause)
 }
 
 func (c *core) auto(now time.Time) {
@@ -153,8 +175,8 @@ func (c *core) auto(now time.Time) {
 	// failback: auto the policy already fails back, after the hold-down
 	// that reselect would skip.
 	c.reselect = c.pol.Failback == config.FailbackManual
-	c.event(Event{At: now, Kind: EventOperator, Cause: "back to automatic routing", Actor: ActorOperator})
-	c.decide(now, ActorOperator, "")
+	c.event(Event{At: now, Kind: EventOperator, Cause: "back to automatic routing", Actor: c.by})
+	c.decide(now, c.by, "")
 }
 
 func (c *core) setEnabled(cmd SetEnabled, now time.Time) []string {
@@ -167,7 +189,7 @@ func (c *core) setEnabled(cmd SetEnabled, now time.Time) []string {
 	if cmd.Enabled {
 		word = "enabled"
 	}
-	c.event(Event{At: now, Kind: EventOperator, Provider: p.cfg.Name, Cause: word + " by operator", Actor: ActorOperator})
+	c.event(Event{At: now, Kind: EventOperator, Provider: p.cfg.Name, Cause: word + " by operator", Actor: c.by})
 	var ch *stateChange
 	if cmd.Enabled {
 		c.clearRateLimit(p, now)
@@ -179,9 +201,9 @@ func (c *core) setEnabled(cmd SetEnabled, now time.Time) []string {
 		}
 	}
 	if ch != nil {
-		c.event(Event{At: now, Kind: EventState, Provider: p.cfg.Name, From: string(ch.from), To: string(ch.to), Cause: ch.cause, Actor: ActorOperator})
+		c.event(Event{At: now, Kind: EventState, Provider: p.cfg.Name, From: string(ch.from), To: string(ch.to), Cause: ch.cause, Actor: c.by})
 	}
-	c.decide(now, ActorOperator, "")
+	c.decide(now, c.by, "")
 	if cmd.Enabled {
 		return []string{p.cfg.Name}
 	}

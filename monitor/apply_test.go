@@ -15,9 +15,9 @@ func TestAutoKeepsTheFailbackHolddown(t *testing.T) {
 	s.all("openai", "azure", "ollama")
 	s.eject("openai") // 30 s hold-down
 	s.wantActive("azure", ModeAuto)
-	s.c.apply(Pin{Provider: "ollama"}, s.now)
+	s.apply(Pin{Provider: "ollama"}, s.now)
 	s.advance(time.Second)
-	s.c.apply(Auto{}, s.now)
+	s.apply(Auto{}, s.now)
 	s.wantActive("azure", ModeAuto)
 	s.advance(29 * time.Second) // the hold-down ends
 	s.wantActive("openai", ModeAuto)
@@ -35,9 +35,9 @@ func TestReenabledProviderRejoinsOnlyAfterProbesAndHolddown(t *testing.T) {
 			for i := 0; outage && i < 3; i++ {
 				s.fail("openai", probes.ClassConnect)
 			}
-			s.c.apply(SetEnabled{Provider: "openai"}, s.now)
+			s.apply(SetEnabled{Provider: "openai"}, s.now)
 			s.advance(time.Minute)
-			probe := s.c.apply(SetEnabled{Provider: "openai", Enabled: true}, s.now)
+			probe := s.apply(SetEnabled{Provider: "openai", Enabled: true}, s.now)
 			if len(probe) != 1 || probe[0] != "openai" {
 				t.Fatalf("re-enabling probes %v at once, want [openai]", probe)
 			}

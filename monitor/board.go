@@ -57,10 +57,11 @@ func (b *Board) Observe(r probes.Result, now time.Time) {
 // Apply carries out an operator command at now, or says why not, as
 // Monitor.Send does.
 func (b *Board) Apply(cmd Command, now time.Time) error {
-	if err := b.c.validate(cmd, now); err != nil {
+	o := Order{Command: cmd}
+	if err := b.c.validateOrder(o, now); err != nil {
 		return err
 	}
-	b.c.apply(cmd, now)
+	b.c.apply(o, now)
 	return nil
 }
 

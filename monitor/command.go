@@ -6,6 +6,23 @@ import "time"
 // the gateway and the API all send the same Commands.
 type Command interface{ command() }
 
+// Order is a Command with who gave it and what they saw when they did: it
+// is applied only if the active backend is still ExpectActive ("" = no
+// expectation), and its events name Actor (an API token's name, say) as
+// an audit trail.
+type Order struct {
+	Command      Command
+	Actor        Actor // default ActorOperator
+	ExpectActive string
+}
+
+// Ack is what an applied Order left: the active backend, and the
+// sequence number of the newest event.
+type Ack struct {
+	Active string
+	Seq    uint64
+}
+
 // ForceFailover drains the active backend for the policy's drain period and
 // moves to the next routable one. From and To are what the operator saw
 // when they asked (the active backend and the one the prompt named); the

@@ -23,7 +23,9 @@ type core struct {
 	mode        Mode
 	pinned      string
 	pinnedUntil time.Time
-	reselect    bool // one-shot: Auto under failback: manual
+	reselect    bool   // one-shot: Auto under failback: manual
+	by          Actor  // who gave the order being applied: its events name them
+	seq         uint64 // sequence number of the newest event
 
 	events      []Event
 	maxEvents   int
@@ -211,6 +213,8 @@ func (c *core) nextDeadline(now time.Time) time.Time {
 
 // event appends to the bounded event log.
 func (c *core) event(e Event) {
+	c.seq++
+	e.Seq = c.seq
 	c.changed = true
 	c.events = append(c.events, e)
 	if len(c.events) > c.maxEvents {

@@ -50,10 +50,10 @@ func (m *Monitor) decider(ctx context.Context) {
 			}
 			continue
 		case req := <-m.cmds:
-			err := m.command(req.cmd)
+			err := m.command(req.order)
 			m.publish() // before replying: Send's caller sees the effect at once
 			publishAt = time.Time{}
-			req.reply <- err
+			req.reply <- cmdReply{ack: Ack{Active: m.core.active, Seq: m.core.seq}, err: err}
 			continue
 		case sd := <-m.status:
 			m.core.official(sd.provider, sd.word, m.clock.Now())
@@ -67,12 +67,12 @@ func (m *Monitor) decider(ctx context.Context) {
 	}
 }
 
-func (m *Monitor) command(cmd Command) error {
+func (m *Monitor) command(o Order) error {
 	now := m.clock.Now()
-	if err := m.core.validate(cmd, now); err != nil {
+	if err := m.core.validateOrder(o, now); err != nil {
 		return err
 	}
-	for _, name := range m.core.apply(cmd, now) {
+	for _, name := range m.core.apply(o, now) {
 		m.kick(name)
 	}
 	m.rescheduleAll()

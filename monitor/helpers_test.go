@@ -110,3 +110,8 @@ func (s *sim) lastActiveEvent() Event {
 	s.t.Fatal("no active event")
 	return Event{}
 }
+
+// apply gives cmd as the operator's order at now.
+func (s *sim) apply(cmd Command, now time.Time) []string {
+	return s.c.apply(Order{Command: cmd}, now)
+}

@@ -40,8 +40,13 @@ type Monitor struct {
 }
 
 type cmdRequest struct {
-	cmd   Command
-	reply chan error
+	order Order
+	reply chan cmdReply
+}
+
+type cmdReply struct {
+	ack Ack
+	err error
 }
 
 type statusDone struct {
@@ -124,22 +129,31 @@ func (m *Monitor) Subscribe() (<-chan *Snapshot, func()) {
 }
 
 // Send applies an operator command and returns once the decider has
-// accepted or refused it (unknown provider, nowhere to fail over to, ...).
+// applied or refused it (unknown provider, nowhere to fail over to, ...).
 func (m *Monitor) Send(cmd Command) error {
+	_, err := m.Apply(Order{Command: cmd})
+	return err
+}
+
+// Apply carries out an order and returns once the decider has applied it,
+// with what it left, or refused it: ErrUnknownProvider (wrapped),
+// *StaleError when the operator's expectation no longer holds,
+// ErrNoAlternative, ErrNotRunning.
+func (m *Monitor) Apply(o Order) (Ack, error) {
 	if !m.running.Load() {
-		return ErrNotRunning
+		return Ack{}, ErrNotRunning
 	}
-	req := cmdRequest{cmd: cmd, reply: make(chan error, 1)}
+	req := cmdRequest{order: o, reply: make(chan cmdReply, 1)}
 	select {
 	case m.cmds <- req:
 	case <-m.done:
-		return ErrNotRunning
+		return Ack{}, ErrNotRunning
 	}
 	select {
-	case err := <-req.reply:
-		return err
+	case r := <-req.reply:
+		return r.ack, r.err
 	case <-m.done:
-		return ErrNotRunning
+		return Ack{}, ErrNotRunning
 	}
 }
 

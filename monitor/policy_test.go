@@ -231,7 +231,7 @@ func TestOperatorCommands(t *testing.T) {
 				if err := s.c.validate(st.cmd, s.now); err != nil {
 					t.Fatalf("%T refused: %v", st.cmd, err)
 				}
-				s.c.apply(st.cmd, s.now)
+				s.apply(st.cmd, s.now)
 				s.wantActive(st.wantActive, st.wantMode)
 			}
 			var ops int
@@ -250,7 +250,7 @@ func TestOperatorCommands(t *testing.T) {
 func TestForceFailoverDrainExpires(t *testing.T) {
 	s := newSim(t, "openai", "azure")
 	s.all("openai", "azure")
-	s.c.apply(ForceFailover{}, s.now)
+	s.apply(ForceFailover{}, s.now)
 	s.wantActive("azure", ModeForced)
 	if e := s.lastActiveEvent(); e.Actor != ActorOperator || e.Cause != "forced failover from openai" {
 		t.Fatalf("event %+v", e)
@@ -275,7 +275,7 @@ func TestForceFailoverWithNowhereToGoIsRefused(t *testing.T) {
 func TestPinHoldsThroughOutageAndExpires(t *testing.T) {
 	s := newSim(t, "openai", "azure")
 	s.all("openai", "azure")
-	s.c.apply(Pin{Provider: "azure", For: time.Minute}, s.now)
+	s.apply(Pin{Provider: "azure", For: time.Minute}, s.now)
 	for i := 0; i < 3; i++ {
 		s.fail("azure", probes.ClassServerError)
 	}
@@ -289,7 +289,7 @@ func TestPinUnknownOrDisabledIsRefused(t *testing.T) {
 	if err := s.c.validate(Pin{Provider: "nope"}, s.now); err == nil {
 		t.Fatal("pin of an unknown provider accepted")
 	}
-	s.c.apply(SetEnabled{Provider: "azure"}, s.now)
+	s.apply(SetEnabled{Provider: "azure"}, s.now)
 	if err := s.c.validate(Pin{Provider: "azure"}, s.now); err == nil {
 		t.Fatal("pin of a disabled provider accepted")
 	}
@@ -308,7 +308,7 @@ func TestManualFailbackWaitsForOperator(t *testing.T) {
 	s.advance(time.Hour)
 	s.ok("openai")
 	s.wantActive("azure", ModeAuto)
-	s.c.apply(Auto{}, s.now)
+	s.apply(Auto{}, s.now)
 	s.wantActive("openai", ModeAuto)
 }
 

@@ -54,7 +54,7 @@ func TestNextIsWhereForceFailoverGoes(t *testing.T) {
 			s.all("openai", "azure", "ollama")
 			c.setup(s)
 			snap := s.c.snapshot(s.now, 1)
-			s.c.apply(ForceFailover{}, s.now)
+			s.apply(ForceFailover{}, s.now)
 			if snap.Next != c.want || s.c.active != c.want {
 				t.Fatalf("snapshot said next %q, force failover went to %q; want %q", snap.Next, s.c.active, c.want)
 			}

@@ -41,7 +41,7 @@ func TestOperatorEndsRateLimitWindow(t *testing.T) {
 		// Re-enabled, it rejoins as down and needs recover_after ok probes,
 		// but no Retry-After holds those probes back.
 		{"re-enable", func(s *sim) Command {
-			s.c.apply(SetEnabled{Provider: "openai", Enabled: false}, s.now)
+			s.apply(SetEnabled{Provider: "openai", Enabled: false}, s.now)
 			return SetEnabled{Provider: "openai", Enabled: true}
 		}, true, StateDown},
 		{"stalled hint", func(*sim) Command { return ProbeNow{Provider: "openai", Stalled: true} }, false, StateRateLimited},
@@ -57,7 +57,7 @@ func TestOperatorEndsRateLimitWindow(t *testing.T) {
 			if err := s.c.validate(cmd, s.now); err != nil {
 				t.Fatal(err)
 			}
-			s.c.apply(cmd, s.now)
+			s.apply(cmd, s.now)
 			snap := s.c.snapshot(s.now, 1)
 			p, _ := snap.Provider("openai")
 			if cleared := p.RateLimitedUntil.IsZero(); cleared != c.cleared {
@@ -164,7 +164,7 @@ func TestHTTPCheckNeverRoutes(t *testing.T) {
 func TestPinWinsOverProbes(t *testing.T) {
 	s := newSim(t, "alpha", "bravo", "charlie")
 	s.all("alpha", "bravo", "charlie")
-	s.c.apply(Pin{Provider: "alpha"}, s.now)
+	s.apply(Pin{Provider: "alpha"}, s.now)
 	for range 3 {
 		s.fail("alpha", probes.ClassConnect)
 	}

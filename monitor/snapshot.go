@@ -60,6 +60,7 @@ const (
 
 // Event is one line of the event log.
 type Event struct {
+	Seq      uint64 // 1, 2, 3…: a reader that saw n has seen every event up to n
 	At       time.Time
 	Kind     EventKind
 	Provider string // the provider concerned (for EventActive: the new active)

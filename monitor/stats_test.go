@@ -126,7 +126,7 @@ func TestEventLogIsBounded(t *testing.T) {
 	now := t0
 	for i := 0; i < 50; i++ {
 		now = now.Add(time.Second)
-		c.apply(SetEnabled{Provider: "azure", Enabled: i%2 == 1}, now)
+		c.apply(Order{Command: SetEnabled{Provider: "azure", Enabled: i%2 == 1}}, now)
 	}
 	if len(c.events) != 10 {
 		t.Fatalf("%d events kept, want 10", len(c.events))

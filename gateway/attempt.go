@@ -146,7 +146,7 @@ func (c *call) fail(f failure) outcome {
 func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outcome {
 	buf := getBuf()
 	defer putBuf(buf)
-	err := readLimited(resp.Body, buf, c.g.maxResp, resp.ContentLength)
+	err := readLimited(resp.Body, buf, int64(c.g.cfg.MaxResponseBuffer), resp.ContentLength)
 	resp.Body.Close()
 	if err != nil {
 		return c.failed(err)

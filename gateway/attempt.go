@@ -167,7 +167,9 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 		}
 	}
 	c.unwatch()
-	body = c.b.redact(body)
+	if !ok2xx(resp.StatusCode) {
+		body = c.b.redact(body) // an error may echo the key; an answer is passed on as it is
+	}
 	c.writeHead(w, resp, n, len(body))
 	_, _ = w.Write(body)
 	// The client gets its answer now, not when the handler returns after

@@ -43,7 +43,8 @@ func (c *call) stream(w http.ResponseWriter, resp *http.Response, n int) outcome
 	_ = rc.SetWriteDeadline(time.Now().Add(idle))
 	_ = rc.Flush() // the client sees the commit (and the backend header) at once
 	c.timer.Reset(idle)
-	r := relay{w: w, rc: rc, b: c.b, t0: c.t0, timer: c.timer, idle: idle, wantFinish: c.b.mayEndWithoutDone()}
+	r := relay{w: w, rc: rc, b: c.b, t0: c.t0, timer: c.timer, idle: idle,
+		redact: !ok2xx(resp.StatusCode), wantFinish: c.b.mayEndWithoutDone()}
 	err := r.run(resp.Body)
 	c.res.TTFT = r.ttft
 	if err == nil && needsDone(c.req.rest) && !r.sawDone && !r.sawFinish {
@@ -81,13 +82,16 @@ func needsDone(rest string) bool { return rest == routeChat || rest == routeComp
 // relay copies SSE bytes, writing whole events only, so an error event
 // never lands in the middle of a half-written one.
 type relay struct {
-	w       io.Writer
-	rc      *http.ResponseController
-	b       *backend
-	t0      time.Time
-	timer   *time.Timer // cancels the attempt when the upstream goes silent
-	idle    time.Duration
-	ttft    time.Duration
+	w     io.Writer
+	rc    *http.ResponseController
+	b     *backend
+	t0    time.Time
+	timer *time.Timer // cancels the attempt when the upstream goes silent
+	idle  time.Duration
+	ttft  time.Duration
+	// redact: the stream is an error, which may echo the provider's key.
+	// A successful stream's bytes are passed on unchanged.
+	redact  bool
 	sawDone bool
 	// wantFinish: this backend may end a stream without [DONE], so a chunk
 	// with a finish_reason (sawFinish) ends it too; only then is it looked for.
@@ -98,7 +102,7 @@ type relay struct {
 func (r *relay) run(src io.Reader) error {
 	bp := getBuf()
 	defer putBuf(bp)
-	if cap(*bp) < 2*r.b.longest {
+	if r.redact && cap(*bp) < 2*r.b.longest {
 		// safeCut holds up to longest-1 bytes of a full buffer back for the
 		// next read: a buffer no longer than that would pass nothing on and
 		// spin; at twice the longest secret, each piece is over half of it.
@@ -108,7 +112,7 @@ func (r *relay) run(src io.Reader) error {
 }
 
 // pump relays src through buf, which must be at least as long as the backend's
-// longest secret (see run).
+// longest secret when the relay redacts (see run).
 func (r *relay) pump(src io.Reader, buf []byte) error {
 	pending := 0
 	for {
@@ -122,7 +126,7 @@ func (r *relay) pump(src io.Reader, buf []byte) error {
 		if full {
 			// One event larger than the buffer: pass it on in pieces, cut
 			// where no secret straddles the cut so redact can find it.
-			cut = r.b.safeCut(buf[:pending])
+			cut = r.pieceEnd(buf[:pending])
 		}
 		if cut > 0 {
 			if werr := r.emit(buf[:cut]); werr != nil {
@@ -145,6 +149,15 @@ func (r *relay) pump(src io.Reader, buf []byte) error {
 	}
 }
 
+// pieceEnd is where a full buffer p is cut: anywhere when nothing is
+// redacted, else where no secret straddles the cut.
+func (r *relay) pieceEnd(p []byte) int {
+	if !r.redact {
+		return len(p)
+	}
+	return r.b.safeCut(p)
+}
+
 func (r *relay) emit(p []byte) error {
 	if r.ttft == 0 && bytes.Contains(p, dataField) {
 		r.ttft = time.Since(r.t0)
@@ -156,7 +169,10 @@ func (r *relay) emit(p []byte) error {
 		r.sawFinish = true
 	}
 	_ = r.rc.SetWriteDeadline(time.Now().Add(r.idle))
-	if _, err := r.w.Write(r.b.redact(p)); err != nil {
+	if r.redact {
+		p = r.b.redact(p)
+	}
+	if _, err := r.w.Write(p); err != nil {
 		return writeFailed{err}
 	}
 	if err := r.rc.Flush(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"switchboard/config"
@@ -142,11 +143,16 @@ func (c *call) fail(f failure) outcome {
 }
 
 // buffered reads a non-streaming answer whole before the client sees a
-// byte, so an upstream that breaks mid-body is still retried.
+// byte, so an upstream that breaks mid-body is still retried. An answer
+// larger than max_response_buffer is a healthy answer too: it is passed on
+// instead (see passOn).
 func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outcome {
 	buf := getBuf()
 	defer putBuf(buf)
 	err := readLimited(resp.Body, buf, int64(c.g.cfg.MaxResponseBuffer), resp.ContentLength)
+	if errors.Is(err, errTooLarge) {
+		return c.passOn(w, resp, n, *buf)
+	}
 	resp.Body.Close()
 	if err != nil {
 		return c.failed(err)
@@ -170,7 +176,7 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 	if !ok2xx(resp.StatusCode) {
 		body = c.b.redact(body) // an error may echo the key; an answer is passed on as it is
 	}
-	c.writeHead(w, resp, n, len(body))
+	c.writeHead(w, resp, n, int64(len(body)))
 	_, _ = w.Write(body)
 	// The client gets its answer now, not when the handler returns after
 	// the bookkeeping (each report wakes the monitor's goroutine).
@@ -180,13 +186,14 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 	return outcome{committed: true, ok: resp.StatusCode < 400}
 }
 
-// writeHead sends the upstream's headers plus the gateway's own.
-func (c *call) writeHead(w http.ResponseWriter, resp *http.Response, n, length int) {
+// writeHead sends the upstream's headers plus the gateway's own, and
+// length as the Content-Length unless it is negative.
+func (c *call) writeHead(w http.ResponseWriter, resp *http.Response, n int, length int64) {
 	h := w.Header()
 	copyResponseHeader(h, resp.Header)
 	c.b.redactHeader(h)
 	if length >= 0 {
-		h.Set("Content-Length", itoa(length))
+		h.Set("Content-Length", strconv.FormatInt(length, 10))
 	}
 	h.Set(HeaderBackend, c.b.name)
 	h.Set(HeaderAttempts, itoa(n))

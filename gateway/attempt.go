@@ -125,7 +125,15 @@ func (c *call) badStatus(resp *http.Response) outcome {
 	f := failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassifyStatus(resp.StatusCode)}
 	f.msg = upstreamMessage(*buf, resp.StatusCode)
 	if resp.StatusCode == http.StatusTooManyRequests {
-		f.retryAfter = probes.ParseRetryAfter(resp.Header.Get("Retry-After"), c.g.now())
+		if requestTooLarge(f.msg) {
+			// The request alone exceeds this provider's per-minute limit:
+			// the request's problem, not the provider's load, so no wait
+			// and no mark against it. A backend with a higher limit may
+			// still serve it.
+			f.class = probes.ClassClientError
+		} else {
+			f.retryAfter = probes.ParseRetryAfter(resp.Header.Get("Retry-After"), c.g.now())
+		}
 	}
 	c.res.RetryAfter = f.retryAfter
 	return c.fail(f)

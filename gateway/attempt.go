@@ -184,14 +184,38 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 	if !ok2xx(resp.StatusCode) {
 		body = c.b.redact(body) // an error may echo the key; an answer is passed on as it is
 	}
-	c.writeHead(w, resp, n, int64(len(body)))
-	_, _ = w.Write(body)
-	// The client gets its answer now, not when the handler returns after
-	// the bookkeeping (each report wakes the monitor's goroutine).
-	_ = http.NewResponseController(w).Flush()
+	c.answer(w, resp, n, body)
 	c.res.Class = probes.ClassifyStatus(resp.StatusCode)
 	c.report()
 	return outcome{committed: true, ok: resp.StatusCode < 400}
+}
+
+// writePiece is how much of a held answer must be taken by the client
+// within body_timeout: a slow reader is not cut, one that stalls is.
+const writePiece = 64 << 10
+
+// answer writes a held answer. A client that stops reading would hold the
+// handler (its slot, the buffer) in a write for as long as its connection
+// lives; each piece gets body_timeout. The deadline is the connection's,
+// so it is cleared for the connection's next request.
+func (c *call) answer(w http.ResponseWriter, resp *http.Response, n int, body []byte) {
+	rc := http.NewResponseController(w)
+	allow := c.g.cfg.BodyTimeout.D()
+	_ = rc.SetWriteDeadline(time.Now().Add(allow))
+	c.writeHead(w, resp, n, int64(len(body)))
+	for len(body) > 0 {
+		k := min(len(body), writePiece)
+		if _, err := w.Write(body[:k]); err != nil {
+			break // the client left or stalled; its connection is closed
+		}
+		if body = body[k:]; len(body) > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(allow))
+		}
+	}
+	// The client gets its answer now, not when the handler returns after
+	// the bookkeeping (each report wakes the monitor's goroutine).
+	_ = rc.Flush()
+	_ = rc.SetWriteDeadline(time.Time{})
 }
 
 // writeHead sends the upstream's headers plus the gateway's own, and

@@ -56,6 +56,9 @@ type Gateway struct {
 	budget   *budget
 	rescue   *rescuer
 	nudger   *nudger
+	// slots holds one token per request being served, up to
+	// max_concurrent_requests: a full channel refuses the next one.
+	slots chan struct{}
 
 	addr    atomic.Pointer[string]
 	ready   chan struct{}
@@ -79,7 +82,7 @@ func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
 		return nil, err
 	}
 	g := &Gateway{cfg: gc, src: src, now: opts.Now, backends: map[string]*backend{},
-		ready: make(chan struct{})}
+		slots: make(chan struct{}, gc.MaxConcurrentRequests), ready: make(chan struct{})}
 	if g.now == nil {
 		g.now = time.Now
 	}

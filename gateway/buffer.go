@@ -3,7 +3,6 @@ package gateway
 import (
 	"errors"
 	"io"
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -55,7 +54,7 @@ func readLimited(r io.Reader, buf *[]byte, limit, hint int64) error {
 	}
 	for {
 		if len(b) == cap(b) {
-			b = slices.Grow(b, int(min(max(int64(cap(b)), 512), limit+1-int64(len(b)))))
+			b = grow(b, limit)
 		}
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -72,6 +71,15 @@ func readLimited(r io.Reader, buf *[]byte, limit, hint int64) error {
 			return err
 		}
 	}
+}
+
+// grow doubles full b's capacity (append's growth is gentler for large
+// slices, copying more often), but not past limit+1: len(b) is at most
+// limit, so there is always room for one more byte.
+func grow(b []byte, limit int64) []byte {
+	nb := make([]byte, len(b), min(max(2*int64(cap(b)), 512), limit+1))
+	copy(nb, b)
+	return nb
 }
 
 // sharedBody is a request body read once and sent to several attempts. The

@@ -108,8 +108,6 @@ func (c *call) failed(err error) outcome {
 		f.class, f.msg, f.rescued = probes.ClassTimeout, errRescued.Error(), true
 	case errors.Is(cause, errAttemptTimeout):
 		f.class, f.msg = probes.ClassTimeout, "no response within "+c.g.cfg.UpstreamTimeout.D().String()
-	case errors.Is(err, errTooLarge):
-		f.class, f.msg = probes.ClassBadResponse, "response body larger than the gateway's limit"
 	default:
 		f.class, f.msg = probes.ClassifyError(c.ctx, err)
 	}

@@ -167,8 +167,9 @@ func newTransport() *http.Transport {
 // Handler returns the gateway as an http.Handler. In-flight rescue needs
 // Run (ListenAndServe runs it itself). A stream that breaks after its first
 // byte ends with an error event and then panics with http.ErrAbortHandler,
-// so that the response is not terminated cleanly; middleware that recovers
-// panics must re-panic that one.
+// as does an answer larger than max_response_buffer that breaks after it
+// was committed, so that the response is not terminated cleanly;
+// middleware that recovers panics must re-panic that one.
 func (g *Gateway) Handler() http.Handler { return http.HandlerFunc(g.serve) }
 
 // Addr is the address the gateway listens on once ListenAndServe has

@@ -24,11 +24,14 @@ const (
 
 // Gateway defaults.
 const (
-	DefaultListen          = "127.0.0.1:8787"
-	DefaultMaxAttempts     = 3
-	DefaultMaxRequestBody  = ByteSize(10 << 20)
-	DefaultRetryBudget     = 0.2
-	DefaultUpstreamTimeout = Duration(120 * time.Second)
+	DefaultListen                = "127.0.0.1:8787"
+	DefaultMaxAttempts           = 3
+	DefaultMaxRequestBody        = ByteSize(10 << 20)
+	DefaultMaxResponseBuffer     = ByteSize(32 << 20)
+	DefaultMaxConcurrentRequests = 256
+	DefaultRetryBudget           = 0.2
+	DefaultUpstreamTimeout       = Duration(120 * time.Second)
+	DefaultBodyTimeout           = Duration(30 * time.Second)
 )
 
 // DefaultBaseURL is the public endpoint used when a provider of a
@@ -110,13 +113,14 @@ func (g *Gateway) applyDefaults() {
 		g.Listen = DefaultListen
 	}
 	setInt(&g.MaxAttempts, DefaultMaxAttempts)
-	if g.MaxRequestBody == 0 {
-		g.MaxRequestBody = DefaultMaxRequestBody
-	}
+	setSize(&g.MaxRequestBody, DefaultMaxRequestBody)
+	setSize(&g.MaxResponseBuffer, DefaultMaxResponseBuffer)
+	setInt(&g.MaxConcurrentRequests, DefaultMaxConcurrentRequests)
 	if g.RetryBudget == 0 {
 		g.RetryBudget = DefaultRetryBudget
 	}
 	setDur(&g.UpstreamTimeout, DefaultUpstreamTimeout)
+	setDur(&g.BodyTimeout, DefaultBodyTimeout)
 }
 
 func (p *Provider) applyDefaults() {
@@ -152,6 +156,12 @@ func (p *Provider) applyDefaults() {
 func setDur(d *Duration, def Duration) {
 	if *d == 0 {
 		*d = def
+	}
+}
+
+func setSize(n *ByteSize, def ByteSize) {
+	if *n == 0 {
+		*n = def
 	}
 }
 

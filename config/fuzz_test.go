@@ -69,8 +69,10 @@ func checkAccepted(t *testing.T, c *Config) {
 	}
 	if g := c.Gateway; g != nil {
 		host, _, err := net.SplitHostPort(g.Listen)
-		if err != nil || g.MaxAttempts < 1 || g.MaxRequestBody <= 0 || !(g.RetryBudget > 0 && g.RetryBudget <= 1) ||
-			g.UpstreamTimeout <= 0 || (!isLoopback(host) && g.Token == "") || g.Token != strings.TrimSpace(g.Token) {
+		if err != nil || g.MaxAttempts < 1 || g.MaxRequestBody <= 0 || g.MaxResponseBuffer <= 0 ||
+			g.MaxConcurrentRequests < 1 || !(g.RetryBudget > 0 && g.RetryBudget <= 1) ||
+			g.UpstreamTimeout <= 0 || g.BodyTimeout <= 0 || (!isLoopback(host) && g.Token == "") ||
+			g.Token != strings.TrimSpace(g.Token) {
 			t.Fatalf("accepted a bad gateway: %+v", g)
 		}
 	}

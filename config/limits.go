@@ -68,4 +68,5 @@ var durationLimits = map[string]limits{
 	"policy.drain_for":         policyLimits,
 	"policy.retry_after_max":   retryAfterLimits,
 	"gateway.upstream_timeout": upstreamLimits,
+	"gateway.body_timeout":     upstreamLimits,
 }

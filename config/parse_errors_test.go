@@ -59,6 +59,10 @@ func TestParseErrors(t *testing.T) {
 			`bad.yaml:2:9: window: must be greater than 0, got "-5m"`}},
 		{"bad byte size", "gateway:\n  max_request_body: 10 megabytes\n" + okProvider, []string{
 			`bad.yaml:2:21: gateway.max_request_body: invalid size "10 megabytes" (use bytes or a unit: "512KiB", "10MiB", "10MB")`}},
+		{"bad gateway limits", "gateway:\n  max_response_buffer: 0\n  max_concurrent_requests: 0\n  body_timeout: 0s\n" + okProvider, []string{
+			`bad.yaml:2:24: gateway.max_response_buffer: must be greater than 0, got "0"`,
+			`bad.yaml:3:28: gateway.max_concurrent_requests: must be at least 1, got 0`,
+			`bad.yaml:4:17: gateway.body_timeout: must be greater than 0, got "0s"`}},
 		{"duplicate provider name", okProvider + "  - name: openai\n    kind: ollama\n", []string{
 			`bad.yaml:5:11: providers[1].name: duplicate provider name "openai" (first at line 2)`}},
 		{"unknown kind", "providers:\n  - name: primary\n    kind: opneai\n    api_key: sk-test\n", []string{

@@ -15,8 +15,8 @@ var (
 		"policy", "gateway", "providers"}
 	policyFields = []string{"fail_after", "recover_after", "degraded_latency", "degraded_error_rate",
 		"failback", "holddown", "holddown_max", "drain_for", "retry_after_max"}
-	gatewayFields = []string{"listen", "token", "max_attempts", "max_request_body", "retry_budget",
-		"upstream_timeout"}
+	gatewayFields = []string{"listen", "token", "max_attempts", "max_request_body", "max_response_buffer",
+		"max_concurrent_requests", "retry_budget", "upstream_timeout", "body_timeout"}
 	providerFields = []string{"name", "kind", "base_url", "api_key", "probe", "model", "deployment",
 		"api_version", "interval", "timeout", "adaptive_timeout", "enabled", "status_page",
 		"status_component", "status_page_authoritative", "models", "http"}
@@ -159,10 +159,16 @@ func (d *decoder) gatewaySection(v ast.Node, g *Gateway) *fields {
 			d.count(v, path, &g.MaxAttempts)
 		case "max_request_body":
 			d.size(v, path, &g.MaxRequestBody)
+		case "max_response_buffer":
+			d.size(v, path, &g.MaxResponseBuffer)
+		case "max_concurrent_requests":
+			d.count(v, path, &g.MaxConcurrentRequests)
 		case "retry_budget":
 			d.fraction(v, path, &g.RetryBudget)
 		case "upstream_timeout":
 			d.duration(v, path, &g.UpstreamTimeout, durationLimits[path])
+		case "body_timeout":
+			d.duration(v, path, &g.BodyTimeout, durationLimits[path])
 		}
 	})
 }

@@ -82,10 +82,21 @@ type Gateway struct {
 	Token          string   `yaml:"token"`            // required when Listen is not loopback
 	MaxAttempts    int      `yaml:"max_attempts"`     // default 3
 	MaxRequestBody ByteSize `yaml:"max_request_body"` // default 10MiB
-	RetryBudget    float64  `yaml:"retry_budget"`     // default 0.2: retries per request, over a window
+	// MaxResponseBuffer is how much of a non-streamed answer is held back
+	// so that one that breaks can still be retried; past it the answer is
+	// passed on as it arrives and is no longer retried.
+	MaxResponseBuffer ByteSize `yaml:"max_response_buffer"` // default 32MiB
+	// MaxConcurrentRequests bounds the requests served at once, and with
+	// the two sizes above the memory they may hold; more get a fast 503.
+	MaxConcurrentRequests int     `yaml:"max_concurrent_requests"` // default 256
+	RetryBudget           float64 `yaml:"retry_budget"`            // default 0.2: retries per request, over a window
 	// UpstreamTimeout bounds one attempt from send to response headers
 	// (non-streaming LLM calls send headers only when generation ends).
 	UpstreamTimeout Duration `yaml:"upstream_timeout"` // default 120s
+	// BodyTimeout bounds the client's side of a request: its whole body
+	// must arrive within it, and a buffered answer it stops taking for
+	// this long is cut, so a slow client cannot hold a slot for ever.
+	BodyTimeout Duration `yaml:"body_timeout"` // default 30s
 }
 
 // Provider is one backend, in priority order (first = most preferred).

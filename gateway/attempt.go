@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"switchboard/config"
@@ -107,8 +108,6 @@ func (c *call) failed(err error) outcome {
 		f.class, f.msg, f.rescued = probes.ClassTimeout, errRescued.Error(), true
 	case errors.Is(cause, errAttemptTimeout):
 		f.class, f.msg = probes.ClassTimeout, "no response within "+c.g.cfg.UpstreamTimeout.D().String()
-	case errors.Is(err, errTooLarge):
-		f.class, f.msg = probes.ClassBadResponse, "response body larger than the gateway's limit"
 	default:
 		f.class, f.msg = probes.ClassifyError(c.ctx, err)
 	}
@@ -124,7 +123,15 @@ func (c *call) badStatus(resp *http.Response) outcome {
 	f := failure{backend: c.b.name, status: resp.StatusCode, class: probes.ClassifyStatus(resp.StatusCode)}
 	f.msg = upstreamMessage(*buf, resp.StatusCode)
 	if resp.StatusCode == http.StatusTooManyRequests {
-		f.retryAfter = probes.ParseRetryAfter(resp.Header.Get("Retry-After"), c.g.now())
+		if requestTooLarge(f.msg) {
+			// The request alone exceeds this provider's per-minute limit:
+			// the request's problem, not the provider's load, so no wait
+			// and no mark against it. A backend with a higher limit may
+			// still serve it.
+			f.class = probes.ClassClientError
+		} else {
+			f.retryAfter = probes.ParseRetryAfter(resp.Header.Get("Retry-After"), c.g.now())
+		}
 	}
 	c.res.RetryAfter = f.retryAfter
 	return c.fail(f)
@@ -142,11 +149,16 @@ func (c *call) fail(f failure) outcome {
 }
 
 // buffered reads a non-streaming answer whole before the client sees a
-// byte, so an upstream that breaks mid-body is still retried.
+// byte, so an upstream that breaks mid-body is still retried. An answer
+// larger than max_response_buffer is a healthy answer too: it is passed on
+// instead (see passOn).
 func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outcome {
 	buf := getBuf()
 	defer putBuf(buf)
-	err := readLimited(resp.Body, buf, c.g.maxResp, resp.ContentLength)
+	err := readLimited(resp.Body, buf, int64(c.g.cfg.MaxResponseBuffer), resp.ContentLength)
+	if errors.Is(err, errTooLarge) {
+		return c.passOn(w, resp, n, *buf)
+	}
 	resp.Body.Close()
 	if err != nil {
 		return c.failed(err)
@@ -167,24 +179,51 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 		}
 	}
 	c.unwatch()
-	body = c.b.redact(body)
-	c.writeHead(w, resp, n, len(body))
-	_, _ = w.Write(body)
-	// The client gets its answer now, not when the handler returns after
-	// the bookkeeping (each report wakes the monitor's goroutine).
-	_ = http.NewResponseController(w).Flush()
+	if !ok2xx(resp.StatusCode) {
+		body = c.b.redact(body) // an error may echo the key; an answer is passed on as it is
+	}
+	c.answer(w, resp, n, body)
 	c.res.Class = probes.ClassifyStatus(resp.StatusCode)
 	c.report()
 	return outcome{committed: true, ok: resp.StatusCode < 400}
 }
 
-// writeHead sends the upstream's headers plus the gateway's own.
-func (c *call) writeHead(w http.ResponseWriter, resp *http.Response, n, length int) {
+// writePiece is how much of a held answer must be taken by the client
+// within body_timeout: a slow reader is not cut, one that stalls is.
+const writePiece = 64 << 10
+
+// answer writes a held answer. A client that stops reading would hold the
+// handler (its slot, the buffer) in a write for as long as its connection
+// lives; each piece gets body_timeout. The deadline is the connection's,
+// so it is cleared for the connection's next request.
+func (c *call) answer(w http.ResponseWriter, resp *http.Response, n int, body []byte) {
+	rc := http.NewResponseController(w)
+	allow := c.g.cfg.BodyTimeout.D()
+	_ = rc.SetWriteDeadline(time.Now().Add(allow))
+	c.writeHead(w, resp, n, int64(len(body)))
+	for len(body) > 0 {
+		k := min(len(body), writePiece)
+		if _, err := w.Write(body[:k]); err != nil {
+			break // the client left or stalled; its connection is closed
+		}
+		if body = body[k:]; len(body) > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(allow))
+		}
+	}
+	// The client gets its answer now, not when the handler returns after
+	// the bookkeeping (each report wakes the monitor's goroutine).
+	_ = rc.Flush()
+	_ = rc.SetWriteDeadline(time.Time{})
+}
+
+// writeHead sends the upstream's headers plus the gateway's own, and
+// length as the Content-Length unless it is negative.
+func (c *call) writeHead(w http.ResponseWriter, resp *http.Response, n int, length int64) {
 	h := w.Header()
 	copyResponseHeader(h, resp.Header)
 	c.b.redactHeader(h)
 	if length >= 0 {
-		h.Set("Content-Length", itoa(length))
+		h.Set("Content-Length", strconv.FormatInt(length, 10))
 	}
 	h.Set(HeaderBackend, c.b.name)
 	h.Set(HeaderAttempts, itoa(n))

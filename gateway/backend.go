@@ -29,7 +29,7 @@ type backend struct {
 	deployment  string
 	apiVersion  string
 	models      map[string]string
-	hidden      []string // every secret of the provider (probes.Secrets): never shown
+	hidden      []string // the provider's secrets (probes.Secrets) that Redact replaces: never shown
 	secretForms []string // hidden and its escaped forms, as Redact replaces them
 	secrets     [][]byte // secretForms as bytes, searched in answers
 	longest     int      // bytes in the longest of secrets: how far one can reach past a cut
@@ -44,8 +44,8 @@ func newBackend(p config.Provider) *backend {
 		versionQuery: "api-version=" + url.QueryEscape(p.APIVersion),
 	}
 	for _, sec := range probes.Secrets(p) {
-		if sec == "" {
-			continue
+		if len(sec) < probes.MinSecretLen {
+			continue // a placeholder ("ollama", "x"): Redact leaves it, so nothing searches for it
 		}
 		b.hidden = append(b.hidden, sec)
 		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {

@@ -1,8 +1,6 @@
 package gateway
 
 import (
-	"bytes"
-	"strings"
 	"testing"
 	"time"
 )
@@ -31,19 +29,5 @@ func TestBudget(t *testing.T) {
 	now = now.Add(budgetWindow * time.Second)
 	if got := allowed(50); got != budgetFloor {
 		t.Errorf("after the window passed %d retries allowed, want the floor %d", got, budgetFloor)
-	}
-}
-
-func TestReadLimited(t *testing.T) {
-	buf := getBuf()
-	defer putBuf(buf)
-	if err := readLimited(strings.NewReader("12345"), buf, 5, -1); err != nil || string(*buf) != "12345" {
-		t.Errorf("at the limit: %q %v", *buf, err)
-	}
-	if err := readLimited(strings.NewReader("123456"), buf, 5, -1); err != errTooLarge {
-		t.Errorf("past the limit: %v", err)
-	}
-	if err := readLimited(bytes.NewReader(make([]byte, 100)), buf, 5, 100); err != errTooLarge {
-		t.Errorf("declared length past the limit: %v", err)
 	}
 }

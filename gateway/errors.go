@@ -88,10 +88,13 @@ func writeFailure(w http.ResponseWriter, rest string, fails []failure, last stri
 	writeError(w, status, typ, code, msg)
 }
 
+// failureStatus is the status, type and code of the client's error. Every
+// backend answering 429 gives a 429, also when it was for the request's
+// size (then without a Retry-After, which none of them sent).
 func failureStatus(fails []failure) (int, string, string) {
 	all429 := true
 	for _, f := range fails {
-		all429 = all429 && f.class == probes.ClassRateLimited
+		all429 = all429 && f.status == http.StatusTooManyRequests
 	}
 	switch {
 	case all429:
@@ -110,6 +113,16 @@ func minRetryAfter(fails []failure) time.Duration {
 		}
 	}
 	return m
+}
+
+// requestTooLarge reports whether a 429's message says that the request
+// alone exceeds the provider's tokens-per-minute limit, as OpenAI words it:
+// "Request too large for gpt-4o in organization org-… on tokens per min
+// (TPM): Limit 30000, Requested 36278. The input or output tokens must be
+// reduced …". Waiting does not help such a request. (Anthropic says it
+// with 413 request_too_large, a client error already.)
+func requestTooLarge(msg string) bool {
+	return equalFoldPrefix(msg, "Request too large for ")
 }
 
 // upstreamMessage is the message of a provider's error body, in any of the

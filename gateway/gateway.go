@@ -44,10 +44,6 @@ type Options struct {
 	Now func() time.Time
 }
 
-// DefaultMaxResponseBody bounds a non-streaming response, which is held
-// whole before the client sees a byte so that a broken body can be retried.
-const DefaultMaxResponseBody = 32 << 20
-
 // Gateway is the OpenAI-compatible proxy. It is safe for concurrent use.
 type Gateway struct {
 	cfg      config.Gateway
@@ -60,26 +56,33 @@ type Gateway struct {
 	budget   *budget
 	rescue   *rescuer
 	nudger   *nudger
-	maxResp  int64
+	// slots holds one token per request being served, up to
+	// max_concurrent_requests: a full channel refuses the next one.
+	slots chan struct{}
 
 	addr    atomic.Pointer[string]
 	ready   chan struct{}
 	started atomic.Bool
 }
 
-// New builds a gateway for cfg.Gateway and cfg.Providers (defaults applied).
-// It refuses a listen address that is not loopback when no token is set,
-// since the gateway spends the providers' keys on behalf of its callers.
+// New builds a gateway for cfg.Gateway and cfg.Providers, a config with
+// its defaults applied (config.Load and config.Parse apply them; a config
+// built in code needs ApplyDefaults). It refuses a listen address that is
+// not loopback when no token is set, since the gateway spends the
+// providers' keys on behalf of its callers.
 func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
 	if cfg == nil || cfg.Gateway == nil {
 		return nil, errors.New("gateway: no gateway section in the config")
 	}
-	gc := withDefaults(*cfg.Gateway)
+	gc := *cfg.Gateway
+	if err := checkDefaulted(gc); err != nil {
+		return nil, err
+	}
 	if err := checkListen(gc.Listen, gc.Token); err != nil {
 		return nil, err
 	}
 	g := &Gateway{cfg: gc, src: src, now: opts.Now, backends: map[string]*backend{},
-		maxResp: DefaultMaxResponseBody, ready: make(chan struct{})}
+		slots: make(chan struct{}, gc.MaxConcurrentRequests), ready: make(chan struct{})}
 	if g.now == nil {
 		g.now = time.Now
 	}
@@ -98,26 +101,16 @@ func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
 	return g, nil
 }
 
-// withDefaults fills the fields a caller that skipped config.ApplyDefaults
-// left zero, so that a zero body limit does not refuse every request.
-func withDefaults(g config.Gateway) config.Gateway {
-	d := config.DefaultGateway()
-	if g.Listen == "" {
-		g.Listen = d.Listen
+// checkDefaulted refuses a gateway section whose limits are zero. Defaults
+// are applied once, by config; a zero here means a caller skipped that, and
+// would otherwise surface as every request refused (a zero body limit, no
+// request slot) rather than as this error.
+func checkDefaulted(g config.Gateway) error {
+	if g.MaxAttempts < 1 || g.MaxRequestBody <= 0 || g.MaxResponseBuffer <= 0 || g.MaxConcurrentRequests < 1 ||
+		g.RetryBudget <= 0 || g.UpstreamTimeout <= 0 || g.BodyTimeout <= 0 {
+		return errors.New("gateway: the gateway config has zero limits; apply its defaults first (config.ApplyDefaults)")
 	}
-	if g.MaxAttempts <= 0 {
-		g.MaxAttempts = d.MaxAttempts
-	}
-	if g.MaxRequestBody <= 0 {
-		g.MaxRequestBody = d.MaxRequestBody
-	}
-	if g.RetryBudget <= 0 {
-		g.RetryBudget = d.RetryBudget
-	}
-	if g.UpstreamTimeout <= 0 {
-		g.UpstreamTimeout = d.UpstreamTimeout
-	}
-	return g
+	return nil
 }
 
 // checkListen refuses a non-loopback listen address without a token.
@@ -174,8 +167,9 @@ func newTransport() *http.Transport {
 // Handler returns the gateway as an http.Handler. In-flight rescue needs
 // Run (ListenAndServe runs it itself). A stream that breaks after its first
 // byte ends with an error event and then panics with http.ErrAbortHandler,
-// so that the response is not terminated cleanly; middleware that recovers
-// panics must re-panic that one.
+// as does an answer larger than max_response_buffer that breaks after it
+// was committed, so that the response is not terminated cleanly;
+// middleware that recovers panics must re-panic that one.
 func (g *Gateway) Handler() http.Handler { return http.HandlerFunc(g.serve) }
 
 // Addr is the address the gateway listens on once ListenAndServe has

@@ -4,9 +4,11 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"switchboard/config"
 	"switchboard/monitor"
@@ -51,6 +53,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 			"switchboard: unknown path; the gateway serves /v1/... (set base URL to http://HOST:PORT/v1)")
 		return
 	}
+	select {
+	case g.slots <- struct{}{}:
+		defer func() { <-g.slots }()
+	default:
+		overloaded(w)
+		return
+	}
 	req, ok := g.readRequest(w, r, rest)
 	if !ok {
 		return
@@ -76,21 +85,40 @@ func (g *Gateway) authorized(r *http.Request) bool {
 	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(auth[len(prefix):])), g.token) == 1
 }
 
-// readRequest reads the body whole (attempts resend it) within the limit;
-// it answers the client itself and returns false when it cannot.
+// overloaded refuses a request beyond max_concurrent_requests at once,
+// without reading its body: reading it is what the limit protects. The
+// connection is closed after the answer and its read deadline is now, so
+// net/http does not wait for the unread body either (it would drain up to
+// 256 KiB of it, at the client's pace, before the answer or after it).
+func overloaded(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+	h := w.Header()
+	h.Set("Connection", "close")
+	h.Set("Retry-After", "1")
+	writeError(w, http.StatusServiceUnavailable, "server_error", "overloaded",
+		"switchboard: too many requests in flight (gateway.max_concurrent_requests); retry shortly")
+}
+
+// readRequest reads the body whole (attempts resend it) within the limit
+// and body_timeout; it answers the client itself and returns false when
+// it cannot.
 func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, rest string) (*request, bool) {
 	req := &request{r: r, rest: rest}
 	if r.Body == nil || r.Body == http.NoBody {
 		return req, true
 	}
 	buf := getBuf()
-	err := readLimited(r.Body, buf, int64(g.cfg.MaxRequestBody), r.ContentLength)
+	err := g.readBody(w, r, buf)
 	if err != nil {
 		putBuf(buf)
-		if errors.Is(err, errTooLarge) {
+		switch {
+		case errors.Is(err, errTooLarge):
 			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error", "request_too_large",
 				"switchboard: request body exceeds gateway.max_request_body")
-		} else {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			writeError(w, http.StatusRequestTimeout, "invalid_request_error", "request_timeout",
+				"switchboard: the request body did not arrive within gateway.body_timeout")
+		default:
 			writeError(w, http.StatusBadRequest, "invalid_request_error", "bad_request_body",
 				"switchboard: could not read the request body")
 		}
@@ -111,6 +139,24 @@ func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, rest strin
 		return nil, false
 	}
 	return req, true
+}
+
+// readBody reads r's body into buf within max_request_body and
+// body_timeout, so a client that trickles its body (or declares more than
+// it sends) holds its request slot for a bounded time only. The deadline
+// is the connection's and must not outlive the body: left in place, it
+// would end the connection's reads during a long answer and so cancel it.
+// (HTTP/1 clears it itself when the body ends; it is cleared here for
+// every protocol.) After a failure the connection is closed, and the
+// deadline still bounds net/http's drain of the rest.
+func (g *Gateway) readBody(w http.ResponseWriter, r *http.Request, buf *[]byte) error {
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(g.cfg.BodyTimeout.D()))
+	err := readLimited(r.Body, buf, int64(g.cfg.MaxRequestBody), r.ContentLength)
+	if err == nil {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	return err
 }
 
 // forward tries backends in the monitor's route order until one answers

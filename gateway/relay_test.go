@@ -14,14 +14,21 @@ import (
 	"switchboard/probes"
 )
 
-// relayOf relays src into a recorder and returns what the client got.
+// relayOf relays src into a recorder, redacting as for an error stream,
+// and returns what the client got.
 func relayOf(t *testing.T, src io.Reader, key string) (string, *relay, error) {
+	t.Helper()
+	return relayWith(t, src, key, true)
+}
+
+// relayWith is relayOf for a successful stream (redact false) or an error.
+func relayWith(t *testing.T, src io.Reader, key string, redact bool) (string, *relay, error) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	b := newBackend(config.Provider{Kind: config.KindOpenAI, APIKey: key})
-	r := &relay{w: rec, rc: http.NewResponseController(rec), b: b, t0: time.Now(), timer: timer, idle: time.Hour}
+	r := &relay{w: rec, rc: http.NewResponseController(rec), b: b, t0: time.Now(), timer: timer, idle: time.Hour, redact: redact}
 	err := r.run(src)
 	return rec.Body.String(), r, err
 }
@@ -73,9 +80,27 @@ func TestRelayDropsPartialEventOnError(t *testing.T) {
 }
 
 func TestRelayRedactsKey(t *testing.T) {
-	got, _, _ := relayOf(t, strings.NewReader("data: {\"echo\":\"sk-secret-key\"}\n\n"), "sk-secret-key")
-	if strings.Contains(got, "sk-secret-key") {
+	const key = "sk-secret-key-0123456789"
+	got, _, _ := relayOf(t, strings.NewReader("data: {\"echo\":\""+key+"\"}\n\n"), key)
+	if strings.Contains(got, key) {
 		t.Errorf("key relayed: %q", got)
+	}
+}
+
+// A successful stream is the model's answer: relayed byte for byte, even
+// where it holds the provider's key (the client put it in its prompt) or a
+// placeholder key that is also a word, and in pieces when an event
+// outgrows the buffer.
+func TestRelayPassesAnswerUnchanged(t *testing.T) {
+	for _, key := range []string{"sk-secret-key-0123456789", "ollama", "x"} {
+		ev := "data: {\"model\":\"ollama-llama3.2\",\"index\":0,\"echo\":\"" + key + "\"}\n\n"
+		big := "data: " + strings.Repeat("x", 2*initialBuffer) + key + "\n\n"
+		for _, in := range []string{ev + "data: [DONE]\n\n", big} {
+			got, _, err := relayWith(t, iotest.HalfReader(strings.NewReader(in)), key, false)
+			if err != nil || got != in {
+				t.Errorf("key %q: the client got %d bytes (err %v), want the %d sent unchanged", key, len(got), err, len(in))
+			}
+		}
 	}
 }
 
@@ -94,7 +119,7 @@ func pumpOf(t *testing.T, src io.Reader, b *backend, size int) (string, error) {
 	rec := httptest.NewRecorder()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	r := &relay{w: rec, rc: http.NewResponseController(rec), b: b, t0: time.Now(), timer: timer, idle: time.Hour}
+	r := &relay{w: rec, rc: http.NewResponseController(rec), b: b, t0: time.Now(), timer: timer, idle: time.Hour, redact: true}
 	err := r.pump(src, make([]byte, size))
 	return rec.Body.String(), err
 }
@@ -106,7 +131,7 @@ func around(s string, i int) string { return s[min(max(i-10, 0), len(s)):min(i+4
 // a secret (the escaped ones are longer) must be redacted wherever the cuts
 // fall, whether the event ends or the body stops inside it.
 func TestRelayRedactsSecretAcrossPieces(t *testing.T) {
-	const secret = "p@ss/w0rd"
+	const secret = "p@ss/w0rd-0123456"
 	b := newBackend(config.Provider{Kind: config.KindOpenAI, APIKey: secret})
 	forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret)}
 	for _, size := range []int{2 * b.longest, 2*b.longest + 1, 64} {

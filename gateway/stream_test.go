@@ -64,8 +64,15 @@ func TestStreamTruncationIsAnError(t *testing.T) {
 // sseBody is an upstream that streams body as its answer and ends cleanly.
 func sseBody(t *testing.T, body func() string) string {
 	t.Helper()
+	return sseStatus(t, http.StatusOK, body)
+}
+
+// sseStatus is sseBody with another status: an error sent as a stream.
+func sseStatus(t *testing.T, status int, body func() string) string {
+	t.Helper()
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body()))
 	}))
 	t.Cleanup(up.Close)
@@ -73,9 +80,10 @@ func sseBody(t *testing.T, body func() string) string {
 }
 
 // An event larger than the relay's buffer reaches the client in pieces cut
-// at multiples of the buffer's size; the upstream's key must be redacted
-// even when a cut falls inside it. The key is put across each of the first
-// two boundaries of a fresh pooled buffer, at every offset.
+// at multiples of the buffer's size; in an error sent as a stream, the
+// upstream's key must be redacted even when a cut falls inside it. The key
+// is put across each of the first two boundaries of a fresh pooled buffer,
+// at every offset.
 func TestStreamRedactsKeyAcrossPieces(t *testing.T) {
 	const prefix = "data: "
 	var at atomic.Int64 // where the key begins in the event
@@ -83,7 +91,7 @@ func TestStreamRedactsKeyAcrossPieces(t *testing.T) {
 		pad := strings.Repeat("x", int(at.Load())-len(prefix))
 		return prefix + pad + upstreamKey + "\n\ndata: [DONE]\n\n"
 	}
-	p := config.Provider{Name: "big", Kind: config.KindOpenAI, BaseURL: sseBody(t, event), APIKey: upstreamKey}
+	p := config.Provider{Name: "big", Kind: config.KindOpenAI, BaseURL: sseStatus(t, http.StatusBadRequest, event), APIKey: upstreamKey}
 	h := start(t, newConfig(p), newFakeSource("big"))
 	for _, cut := range []int{gateway.RelayBuffer, 2 * gateway.RelayBuffer} {
 		for s := cut - len(upstreamKey) + 1; s < cut; s++ {

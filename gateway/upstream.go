@@ -75,8 +75,10 @@ func setBody(up *http.Request, shared *sharedBody, parts [3][]byte) {
 	up.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 }
 
-// redact replaces this provider's secrets in an answer (some APIs echo a
-// bad key back); the check is a byte search, the rewrite happens only on a hit.
+// redact replaces this provider's secrets in an error answer (some APIs
+// echo a bad key back); the check is a byte search, the rewrite happens
+// only on a hit. A successful answer is never passed here: its bytes are
+// the model's, and a secret in them was put there by the client's request.
 func (b *backend) redact(p []byte) []byte {
 	for _, s := range b.secrets {
 		if bytes.Contains(p, s) {

@@ -99,24 +99,26 @@ func TestLargeBodyArrivesWhole(t *testing.T) {
 
 // A keyless provider whose base_url carries credentials (a local server
 // behind basic auth) gets them as basic auth, as probes send them, and the
-// password is as secret as a key: an answer that echoes it is redacted.
+// password is as secret as a key: an error that echoes it is redacted.
 func TestBaseURLCredentialsSentAsBasicAuth(t *testing.T) {
+	const password = "s3cret-0123456789"
 	got := make(chan string, 1)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got <- r.Header.Get("Authorization")
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"id":"x","object":"chat.completion","echo":"s3cret","choices":[]}`)
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `{"error":{"message":"no such model for `+password+`","type":"invalid_request_error"}}`)
 	}))
 	t.Cleanup(up.Close)
-	base := strings.Replace(up.URL, "http://", "http://local:s3cret@", 1) + "/v1"
+	base := strings.Replace(up.URL, "http://", "http://local:"+password+"@", 1) + "/v1"
 	prov := config.Provider{Name: "local", Kind: config.KindOpenAICompatible, BaseURL: base}
 	h := start(t, newConfig(prov), newFakeSource("local"))
 
 	status, _, body := h.do("POST", "/v1/chat/completions", chatBody, map[string]string{"Authorization": "Bearer " + clientKey})
-	if status != http.StatusOK || strings.Contains(body, "s3cret") || !strings.Contains(body, "REDACTED") {
-		t.Fatalf("status %d, body %s: want 200 with the base_url password redacted", status, body)
+	if status != http.StatusNotFound || strings.Contains(body, password) || !strings.Contains(body, "REDACTED") {
+		t.Fatalf("status %d, body %s: want the 404 with the base_url password redacted", status, body)
 	}
-	if auth := <-got; auth != "Basic bG9jYWw6czNjcmV0" { // base64("local:s3cret")
-		t.Errorf("upstream Authorization %q, want basic auth for local:s3cret", auth)
+	if auth := <-got; auth != "Basic bG9jYWw6czNjcmV0LTAxMjM0NTY3ODk=" { // base64("local:" + password)
+		t.Errorf("upstream Authorization %q, want basic auth for local:%s", auth, password)
 	}
 }

@@ -18,14 +18,15 @@ import (
 // what it is found in; every real provider key is far longer than this.
 const MinSecretLen = 16
 
-// Redact replaces each non-empty secret in s, and its URL-escaped forms,
-// with "REDACTED". Longer secrets go first, so a secret that contains
-// another is never left half shown.
+// Redact replaces each secret of at least MinSecretLen bytes in s, and its
+// URL-escaped forms, with "REDACTED"; shorter ones are left alone, as
+// placeholders that are also ordinary words. Longer secrets go first, so a
+// secret that contains another is never left half shown.
 func Redact(s string, secrets ...string) string {
 	list := slices.Clone(secrets)
 	slices.SortFunc(list, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	for _, sec := range list {
-		if sec == "" {
+		if len(sec) < MinSecretLen {
 			continue
 		}
 		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
@@ -76,7 +77,7 @@ func SensitiveName(name string) bool {
 
 // Secrets lists everything of p that must never be shown: the API key,
 // credential-looking headers and query values of an http probe, and URL
-// passwords. Pass it to Redact; empty entries are skipped there.
+// passwords. Pass it to Redact; empty and short entries are skipped there.
 func Secrets(p config.Provider) []string {
 	out := []string{p.APIKey}
 	urls := []string{p.BaseURL, p.StatusPage}

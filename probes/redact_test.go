@@ -20,11 +20,16 @@ func TestRedact(t *testing.T) {
 		secrets []string
 		want    string
 	}{
-		{"key sk-123 bad", []string{"sk-123"}, "key REDACTED bad"},
-		{"url ?k=a%2Fb%2Bc and a/b+c", []string{"a/b+c"}, "url ?k=REDACTED and REDACTED"},
-		{"path /v1/a%20b", []string{"a b"}, "path /v1/REDACTED"},
-		{"both sk-123-ext", []string{"sk-123", "sk-123-ext"}, "both REDACTED"},
+		{"key sk-0123456789abcdef bad", []string{"sk-0123456789abcdef"}, "key REDACTED bad"},
+		{"url ?k=a%2Fb%2Bc-0123456789 and a/b+c-0123456789", []string{"a/b+c-0123456789"}, "url ?k=REDACTED and REDACTED"},
+		{"path /v1/a%20b-0123456789abcd", []string{"a b-0123456789abcd"}, "path /v1/REDACTED"},
+		{"both sk-0123456789abcdef-ext", []string{"sk-0123456789abcdef", "sk-0123456789abcdef-ext"}, "both REDACTED"},
 		{"nothing to hide", []string{""}, "nothing to hide"},
+		// Placeholder keys are words too: replacing them would corrupt the
+		// text (a model name, a JSON field) rather than hide anything.
+		{`"model":"ollama-llama3.2"`, []string{"ollama"}, `"model":"ollama-llama3.2"`},
+		{`"index":0`, []string{"x"}, `"index":0`},
+		{"one byte short: sk-0123456789abcd", []string{"sk-0123456789abcd"[:MinSecretLen-1]}, "one byte short: sk-0123456789abcd"},
 	}
 	for _, tc := range cases {
 		if got := Redact(tc.in, tc.secrets...); got != tc.want {

@@ -28,7 +28,11 @@ const (
 	DefaultMaxAttempts           = 3
 	DefaultMaxRequestBody        = ByteSize(10 << 20)
 	DefaultMaxResponseBuffer     = ByteSize(32 << 20)
-	DefaultMaxConcurrentRequests = 256
+	// DefaultMaxConcurrentRequests is Envoy's default circuit breaker for
+	// requests to a cluster. It must hold every request that waits on a
+	// provider that hangs until the monitor notices (seconds): at 100 req/s
+	// about 450 of them (BENCHMARKS.md, the scripted outage).
+	DefaultMaxConcurrentRequests = 1024
 	DefaultRetryBudget           = 0.2
 	DefaultUpstreamTimeout       = Duration(120 * time.Second)
 	DefaultBodyTimeout           = Duration(30 * time.Second)

@@ -22,7 +22,7 @@ func TestDefault(t *testing.T) {
 	}
 	gw := DefaultGateway()
 	wantGW := &Gateway{Listen: "127.0.0.1:8787", MaxAttempts: 3, MaxRequestBody: 10 << 20,
-		MaxResponseBuffer: 32 << 20, MaxConcurrentRequests: 256, RetryBudget: 0.2,
+		MaxResponseBuffer: 32 << 20, MaxConcurrentRequests: 1024, RetryBudget: 0.2,
 		UpstreamTimeout: Duration(120 * time.Second), BodyTimeout: Duration(30 * time.Second)}
 	if !reflect.DeepEqual(gw, wantGW) {
 		t.Errorf("DefaultGateway() = %+v, want %+v", gw, wantGW)

@@ -35,22 +35,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, _ caller) {
 	}
 	ch, unsubscribe := s.src.Subscribe()
 	defer unsubscribe()
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // nginx: pass each frame on at once
-	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	send := func(parts ...[]byte) bool {
-		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-		for _, p := range parts {
-			if _, err := w.Write(p); err != nil {
-				return false
-			}
-		}
-		return rc.Flush() == nil
-	}
-	if !send(fmt.Appendf(nil, "retry: %d\n\n", streamRetryMS)) {
+	out := openSSE(w)
+	if !out.send(fmt.Appendf(nil, "retry: %d\n\n", streamRetryMS)) {
 		return
 	}
 	beat := time.NewTicker(s.opts.Heartbeat)
@@ -74,10 +60,37 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, _ caller) {
 		case <-s.closing:
 			return
 		}
-		if !send(frames...) {
+		if !out.send(frames...) {
 			return
 		}
 	}
+}
+
+// sse is the open answer of a stream.
+type sse struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func openSSE(w http.ResponseWriter) sse {
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: pass each frame on at once
+	w.WriteHeader(http.StatusOK)
+	return sse{w: w, rc: http.NewResponseController(w)}
+}
+
+// send writes parts and flushes them, so each frame leaves at once;
+// false when the client is gone or has not read for streamWriteTimeout.
+func (o sse) send(parts ...[]byte) bool {
+	_ = o.rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+	for _, p := range parts {
+		if _, err := o.w.Write(p); err != nil {
+			return false
+		}
+	}
+	return o.rc.Flush() == nil
 }
 
 // lastEventID reads the Last-Event-ID header, which EventSource clients

@@ -11,7 +11,7 @@ import (
 	"switchboard/monitor"
 )
 
-// connected returns a Remote of e's server that has its first snapshot.
+// remote returns a Remote of e's server that has its first snapshot.
 func (e *env) remote(token string, opts RemoteOptions) *Remote {
 	e.t.Helper()
 	r := NewRemote(e.client(token), opts)

@@ -12,6 +12,7 @@ const (
 	DefaultTimeout           = Duration(10 * time.Second)
 	DefaultWindow            = Duration(5 * time.Minute)
 	DefaultStatusInterval    = Duration(60 * time.Second)
+	DefaultShutdownTimeout   = Duration(30 * time.Second)
 	DefaultFailAfter         = 3
 	DefaultRecoverAfter      = 2
 	DefaultDegradedLatency   = Duration(2 * time.Second)
@@ -37,6 +38,10 @@ const (
 	DefaultUpstreamTimeout       = Duration(120 * time.Second)
 	DefaultBodyTimeout           = Duration(30 * time.Second)
 )
+
+// DefaultAPIListen is the API's address when api.listen is not written:
+// loopback, next to the gateway's port.
+const DefaultAPIListen = "127.0.0.1:8788"
 
 // DefaultBaseURL is the public endpoint used when a provider of a
 // well-known kind has no base_url; "" for kinds that must name their
@@ -71,8 +76,16 @@ func DefaultGateway() *Gateway {
 	return g
 }
 
+// DefaultAPI returns an API section with every default set, for serve
+// when the file has no api section: loopback, no tokens.
+func DefaultAPI() *API {
+	a := &API{}
+	a.applyDefaults()
+	return a
+}
+
 // ApplyDefaults fills every zero field with its default: globals, policy,
-// the gateway when present, and per provider the interval and timeout (the
+// the gateway and the API when present, and per provider the interval and timeout (the
 // global ones), the probe style, the base URL of well-known kinds and the
 // request of an http provider. It is the one place defaults are decided:
 // probes and the rest trust a Config that went through it.
@@ -82,9 +95,13 @@ func (c *Config) ApplyDefaults() {
 	setDur(&c.Timeout, DefaultTimeout)
 	setDur(&c.Window, DefaultWindow)
 	setDur(&c.StatusInterval, DefaultStatusInterval)
+	setDur(&c.ShutdownTimeout, DefaultShutdownTimeout)
 	c.Policy.applyDefaults()
 	if c.Gateway != nil {
 		c.Gateway.applyDefaults()
+	}
+	if c.API != nil {
+		c.API.applyDefaults()
 	}
 	for i := range c.Providers {
 		p := &c.Providers[i]
@@ -125,6 +142,12 @@ func (g *Gateway) applyDefaults() {
 	}
 	setDur(&g.UpstreamTimeout, DefaultUpstreamTimeout)
 	setDur(&g.BodyTimeout, DefaultBodyTimeout)
+}
+
+func (a *API) applyDefaults() {
+	if a.Listen == "" {
+		a.Listen = DefaultAPIListen
+	}
 }
 
 func (p *Provider) applyDefaults() {

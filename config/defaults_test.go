@@ -11,7 +11,7 @@ func TestDefault(t *testing.T) {
 	want := &Config{
 		Interval: Duration(10 * time.Second), SuspectInterval: Duration(time.Second),
 		Timeout: Duration(10 * time.Second), Window: Duration(5 * time.Minute),
-		StatusInterval: Duration(60 * time.Second),
+		StatusInterval: Duration(60 * time.Second), ShutdownTimeout: Duration(30 * time.Second),
 		Policy: Policy{FailAfter: 3, RecoverAfter: 2, DegradedLatency: Duration(2 * time.Second),
 			DegradedErrorRate: 0.10, Failback: FailbackAuto, Holddown: Duration(30 * time.Second),
 			HolddownMax: Duration(5 * time.Minute), DrainFor: Duration(5 * time.Minute),
@@ -26,6 +26,9 @@ func TestDefault(t *testing.T) {
 		UpstreamTimeout: Duration(120 * time.Second), BodyTimeout: Duration(30 * time.Second)}
 	if !reflect.DeepEqual(gw, wantGW) {
 		t.Errorf("DefaultGateway() = %+v, want %+v", gw, wantGW)
+	}
+	if api := DefaultAPI(); !reflect.DeepEqual(api, &API{Listen: "127.0.0.1:8788"}) {
+		t.Errorf("DefaultAPI() = %+v, want loopback 127.0.0.1:8788 without tokens", api)
 	}
 }
 

@@ -39,9 +39,9 @@ func parseExample(t *testing.T) (*Config, string) {
 func TestExampleParses(t *testing.T) {
 	c, _ := parseExample(t)
 	def := Default()
-	def.Path, def.Gateway, def.Providers, def.where = c.Path, DefaultGateway(), c.Providers, c.where
+	def.Path, def.Gateway, def.API, def.Providers, def.where = c.Path, DefaultGateway(), DefaultAPI(), c.Providers, c.where
 	if !reflect.DeepEqual(c, def) {
-		t.Errorf("example globals/gateway differ from the defaults:\n%s\nwant\n%s", c, def)
+		t.Errorf("example globals/gateway/api differ from the defaults:\n%s\nwant\n%s", c, def)
 	}
 	var got []string
 	for _, p := range c.Providers {
@@ -66,16 +66,16 @@ func TestExampleParses(t *testing.T) {
 // comment that explains it.
 func TestExampleNamesEveryField(t *testing.T) {
 	_, text := parseExample(t)
-	for _, group := range [][]string{topFields, policyFields, gatewayFields, providerFields, httpFields} {
+	for _, group := range [][]string{topFields, policyFields, gatewayFields, apiFields, apiTokenFields, providerFields, httpFields} {
 		for _, name := range group {
 			if !regexp.MustCompile(`(?m)^[ #]*(- )?` + name + `:`).MatchString(text) {
 				t.Errorf("config.example.yaml never shows the field %q", name)
 			}
 		}
 	}
-	// Globals at column 0, policy and gateway fields indented (token is
-	// commented out because it has no default).
-	for indent, group := range map[string][]string{"": topFields[:5], "  ": slices.Concat(policyFields, gatewayFields)} {
+	// Globals at column 0, policy, gateway and api fields indented (the
+	// tokens are commented out because they have no default).
+	for indent, group := range map[string][]string{"": topFields[:6], "  ": slices.Concat(policyFields, gatewayFields, apiFields)} {
 		for _, name := range group {
 			if !regexp.MustCompile(`(?m)^` + indent + `(# )?` + name + `: [^#\n]+#.+$`).MatchString(text) {
 				t.Errorf("field %q has no value with a comment on its line", name)

@@ -50,6 +50,9 @@ var (
 	// A non-streamed LLM answer takes seconds before its headers; waiting
 	// more than an hour for them is a hung upstream.
 	upstreamLimits = limits{sec, hour}
+	// Under a second is no grace for a request in flight; an orchestrator
+	// kills a process that takes more than a few minutes to stop anyway.
+	shutdownLimits = limits{sec, hour}
 )
 
 // durationLimits gives each bounded duration field its range, by its path
@@ -61,6 +64,7 @@ var durationLimits = map[string]limits{
 	"timeout":                  timeoutLimits,
 	"window":                   windowLimits,
 	"status_interval":          statusLimits,
+	"shutdown_timeout":         shutdownLimits,
 	"providers.interval":       intervalLimits,
 	"providers.timeout":        timeoutLimits,
 	"policy.holddown":          policyLimits,

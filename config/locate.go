@@ -21,6 +21,10 @@ func positionsOf(lay *layout) positions {
 	index("", lay.top)
 	index("policy", lay.policy)
 	index("gateway", lay.gateway)
+	index("api", lay.api)
+	for _, tl := range lay.apiTokens {
+		index(tl.path, tl.f)
+	}
 	for _, pl := range lay.providers {
 		index(pl.path, pl.f)
 		index(pl.path+".http", pl.httpSec)

@@ -3,6 +3,8 @@ package config
 import (
 	"maps"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -12,7 +14,7 @@ import (
 const Mask = "REDACTED"
 
 // Redacted returns a deep copy of c that is safe to print or log: API keys,
-// the gateway token, secret-looking HTTP headers and secret-looking URL
+// the gateway and API tokens, secret-looking HTTP headers and secret-looking URL
 // query parameters and passwords are replaced by Mask. c is not modified.
 func Redacted(c *Config) *Config {
 	if c == nil {
@@ -23,6 +25,19 @@ func Redacted(c *Config) *Config {
 		g := *c.Gateway
 		g.Token = maskIfSet(g.Token)
 		out.Gateway = &g
+	}
+	if c.API != nil {
+		a := *c.API
+		a.Tokens = slices.Clone(c.API.Tokens)
+		for i, t := range a.Tokens {
+			// Numbered, so a printed config with several tokens still
+			// parses: two equal tokens are refused.
+			if t.Token != "" {
+				t.Token = Mask + "-" + strconv.Itoa(i+1)
+			}
+			a.Tokens[i] = t
+		}
+		out.API = &a
 	}
 	out.Providers = make([]Provider, len(c.Providers))
 	for i, p := range c.Providers {

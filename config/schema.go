@@ -12,11 +12,13 @@ import (
 // A test checks them against the yaml tags in types.go.
 var (
 	topFields = []string{"interval", "suspect_interval", "timeout", "window", "status_interval",
-		"policy", "gateway", "providers"}
+		"shutdown_timeout", "policy", "gateway", "api", "providers"}
 	policyFields = []string{"fail_after", "recover_after", "degraded_latency", "degraded_error_rate",
 		"failback", "holddown", "holddown_max", "drain_for", "retry_after_max"}
 	gatewayFields = []string{"listen", "token", "max_attempts", "max_request_body", "max_response_buffer",
 		"max_concurrent_requests", "retry_budget", "upstream_timeout", "body_timeout"}
+	apiFields      = []string{"listen", "tokens"}
+	apiTokenFields = []string{"name", "token", "role"}
 	providerFields = []string{"name", "kind", "base_url", "api_key", "probe", "model", "deployment",
 		"api_version", "interval", "timeout", "adaptive_timeout", "enabled", "status_page",
 		"status_component", "status_page_authoritative", "models", "http"}
@@ -52,11 +54,18 @@ func (f *fields) val(k string) pos {
 
 // layout is the positions of every section of one file.
 type layout struct {
-	top, policy, gateway *fields
-	providers            []providerLayout
+	top, policy, gateway, api *fields
+	// apiTokens is each entry of api.tokens that was a mapping.
+	apiTokens []tokenLayout
+	providers []providerLayout
 	// items counts the entries of the providers list, valid or not, so an
 	// all-invalid list is not also reported as empty.
 	items int
+}
+
+type tokenLayout struct {
+	path string // "api.tokens[1]"
+	f    *fields
 }
 
 type providerLayout struct {
@@ -108,9 +117,10 @@ func (d *decoder) unknown(e entry, path string, names []string) {
 // top decodes the whole document.
 func (d *decoder) top(root ast.Node) (*Config, *layout) {
 	c := &Config{}
-	lay := &layout{policy: &fields{}, gateway: &fields{}}
+	lay := &layout{policy: &fields{}, gateway: &fields{}, api: &fields{}}
 	durs := map[string]*Duration{"interval": &c.Interval, "suspect_interval": &c.SuspectInterval,
-		"timeout": &c.Timeout, "window": &c.Window, "status_interval": &c.StatusInterval}
+		"timeout": &c.Timeout, "window": &c.Window, "status_interval": &c.StatusInterval,
+		"shutdown_timeout": &c.ShutdownTimeout}
 	lay.top = d.mapping(root, "", topFields, func(key string, v ast.Node) {
 		switch key {
 		case "policy":
@@ -118,6 +128,9 @@ func (d *decoder) top(root ast.Node) (*Config, *layout) {
 		case "gateway":
 			c.Gateway = &Gateway{}
 			lay.gateway = d.gatewaySection(v, c.Gateway)
+		case "api":
+			c.API = &API{}
+			lay.api, lay.apiTokens = d.apiSection(v, c.API)
 		case "providers":
 			c.Providers, lay.providers, lay.items = d.providers(v)
 		default:

@@ -15,6 +15,7 @@ func TestFieldListsMatchTypes(t *testing.T) {
 		names []string
 	}{
 		{Config{}, topFields}, {Policy{}, policyFields}, {Gateway{}, gatewayFields},
+		{API{}, apiFields}, {APIToken{}, apiTokenFields},
 		{Provider{}, providerFields}, {HTTPProbe{}, httpFields},
 	}
 	for _, tc := range cases {

@@ -49,9 +49,14 @@ type Config struct {
 	Timeout         Duration `yaml:"timeout"`          // default 10s
 	Window          Duration `yaml:"window"`           // default 5m
 	StatusInterval  Duration `yaml:"status_interval"`  // default 60s
+	// ShutdownTimeout is how long serve lets requests in flight (gateway
+	// and API) finish after SIGTERM before it cuts them off. It is global,
+	// not the gateway's or the API's, because one signal stops both.
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"` // default 30s
 
 	Policy    Policy     `yaml:"policy"`
 	Gateway   *Gateway   `yaml:"gateway"` // nil: gateway off
+	API       *API       `yaml:"api"`     // nil: not written; serve uses DefaultAPI()
 	Providers []Provider `yaml:"providers"`
 
 	// where is each value's position in the file, for At; nil when the
@@ -97,6 +102,28 @@ type Gateway struct {
 	// must arrive within it, and a buffered answer it stops taking for
 	// this long is cut, so a slow client cannot hold a slot for ever.
 	BodyTimeout Duration `yaml:"body_timeout"` // default 30s
+}
+
+// Roles of API tokens.
+const (
+	RoleViewer   = "viewer"   // may read state, events and the stream
+	RoleOperator = "operator" // may also send commands
+)
+
+// API configures the HTTP API that serve offers to attach, ctl and scripts.
+type API struct {
+	Listen string `yaml:"listen"` // default 127.0.0.1:8788
+	// Tokens, when any, are required on every request but /healthz;
+	// without them only local clients are served, and a non-loopback
+	// Listen is refused.
+	Tokens []APIToken `yaml:"tokens"`
+}
+
+// APIToken is one bearer token of the API and who holds it.
+type APIToken struct {
+	Name  string `yaml:"name"`  // the actor that events and logs name
+	Token string `yaml:"token"` // the secret; never logged
+	Role  string `yaml:"role"`  // viewer | operator
 }
 
 // Provider is one backend, in priority order (first = most preferred).

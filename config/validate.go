@@ -18,6 +18,9 @@ func (d *decoder) validate(c *Config, lay *layout) {
 	if c.Gateway != nil {
 		d.validateGateway(c.Gateway, lay.gateway)
 	}
+	if c.API != nil {
+		d.validateAPI(c.API, lay.api, lay.apiTokens)
+	}
 	if lay.items == 0 {
 		if lay.top.has("providers") {
 			d.add(lay.top.val("providers"), "providers: the list is empty; add at least one provider")
@@ -64,19 +67,26 @@ func orDur(d, def Duration) Duration {
 }
 
 func (d *decoder) validateGateway(g *Gateway, f *fields) {
-	d.checkToken(g.Token, f)
-	if !f.has("listen") || g.Listen == "" {
+	d.checkToken(g.Token, f, "gateway")
+	d.checkListen(f, "gateway", g.Listen, g.Token != "", DefaultListen,
+		"set gateway.token so only clients that know it can use the gateway")
+}
+
+// checkListen checks a section's listen address: host:port, and loopback
+// unless the section has a secret (fix says how to add one).
+func (d *decoder) checkListen(f *fields, section, listen string, secured bool, example, fix string) {
+	if !f.has("listen") || listen == "" {
 		return
 	}
 	at := f.val("listen")
-	host, port, err := net.SplitHostPort(g.Listen)
+	host, port, err := net.SplitHostPort(listen)
 	n, perr := strconv.Atoi(port)
 	if err != nil || perr != nil || n < 0 || n > 65535 {
-		d.add(at, `gateway.listen: must be host:port such as "127.0.0.1:8787", got %s`, f.text("listen"))
+		d.add(at, `%s.listen: must be host:port such as %q, got %s`, section, example, f.text("listen"))
 		return
 	}
-	if !isLoopback(host) && g.Token == "" {
-		d.add(at, "gateway.listen: %s is not a loopback address; set gateway.token so only clients that know it can use the gateway", f.text("listen"))
+	if !isLoopback(host) && !secured {
+		d.add(at, "%s.listen: %s is not a loopback address; %s", section, f.text("listen"), fix)
 	}
 }
 

@@ -6,13 +6,13 @@ import (
 	"unicode/utf8"
 )
 
-// checkToken refuses a gateway token with whitespace at either end. HTTP
+// checkToken refuses a token (section.token) with whitespace at either end. HTTP
 // strips it from header values, so no client could ever send a matching
 // token; it usually comes from a secret file's trailing newline through
 // ${VAR}, where nothing on the screen shows it. The message quotes the value
 // as written only when it is a ${VAR} reference: written literally, the
 // text is the secret itself.
-func (d *decoder) checkToken(token string, f *fields) {
+func (d *decoder) checkToken(token string, f *fields, section string) {
 	if token == "" || token == strings.TrimSpace(token) {
 		return
 	}
@@ -27,9 +27,9 @@ func (d *decoder) checkToken(token string, f *fields) {
 	if strings.Contains(f.text("token"), "${") {
 		what, when = f.text("token"), " once expanded"
 	}
-	d.add(f.val("token"), "gateway.token: %s %s%s; HTTP strips whitespace at the ends of a header, "+
+	d.add(f.val("token"), "%s.token: %s %s%s; HTTP strips whitespace at the ends of a header, "+
 		"so no client's token would ever match it: remove it (a file holding a secret often ends with a newline)",
-		what, strings.Join(ends, " and "), when)
+		section, what, strings.Join(ends, " and "), when)
 }
 
 // spaceName names a whitespace character for a message.

@@ -12,6 +12,7 @@ const (
 	DefaultTimeout           = Duration(10 * time.Second)
 	DefaultWindow            = Duration(5 * time.Minute)
 	DefaultStatusInterval    = Duration(60 * time.Second)
+	DefaultShutdownTimeout   = Duration(30 * time.Second)
 	DefaultFailAfter         = 3
 	DefaultRecoverAfter      = 2
 	DefaultDegradedLatency   = Duration(2 * time.Second)
@@ -75,6 +76,7 @@ func (c *Config) ApplyDefaults() {
 	setDur(&c.Timeout, DefaultTimeout)
 	setDur(&c.Window, DefaultWindow)
 	setDur(&c.StatusInterval, DefaultStatusInterval)
+	setDur(&c.ShutdownTimeout, DefaultShutdownTimeout)
 	c.Policy.applyDefaults()
 	if c.Gateway != nil {
 		c.Gateway.applyDefaults()

@@ -11,7 +11,7 @@ func TestDefault(t *testing.T) {
 	want := &Config{
 		Interval: Duration(10 * time.Second), SuspectInterval: Duration(time.Second),
 		Timeout: Duration(10 * time.Second), Window: Duration(5 * time.Minute),
-		StatusInterval: Duration(60 * time.Second),
+		StatusInterval: Duration(60 * time.Second), ShutdownTimeout: Duration(30 * time.Second),
 		Policy: Policy{FailAfter: 3, RecoverAfter: 2, DegradedLatency: Duration(2 * time.Second),
 			DegradedErrorRate: 0.10, Failback: FailbackAuto, Holddown: Duration(30 * time.Second),
 			HolddownMax: Duration(5 * time.Minute), DrainFor: Duration(5 * time.Minute),

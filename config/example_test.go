@@ -75,7 +75,7 @@ func TestExampleNamesEveryField(t *testing.T) {
 	}
 	// Globals at column 0, policy and gateway fields indented (token is
 	// commented out because it has no default).
-	for indent, group := range map[string][]string{"": topFields[:5], "  ": slices.Concat(policyFields, gatewayFields)} {
+	for indent, group := range map[string][]string{"": topFields[:6], "  ": slices.Concat(policyFields, gatewayFields)} {
 		for _, name := range group {
 			if !regexp.MustCompile(`(?m)^` + indent + `(# )?` + name + `: [^#\n]+#.+$`).MatchString(text) {
 				t.Errorf("field %q has no value with a comment on its line", name)

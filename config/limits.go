@@ -50,6 +50,10 @@ var (
 	// A non-streamed LLM answer takes seconds before its headers; waiting
 	// more than an hour for them is a hung upstream.
 	upstreamLimits = limits{sec, hour}
+	// Under a second cuts off almost every LLM answer in flight; a stop
+	// that waits longer than an hour is a hung one (systemd's
+	// TimeoutStopSec must be longer still).
+	shutdownLimits = limits{sec, hour}
 )
 
 // durationLimits gives each bounded duration field its range, by its path
@@ -61,6 +65,7 @@ var durationLimits = map[string]limits{
 	"timeout":                  timeoutLimits,
 	"window":                   windowLimits,
 	"status_interval":          statusLimits,
+	"shutdown_timeout":         shutdownLimits,
 	"providers.interval":       intervalLimits,
 	"providers.timeout":        timeoutLimits,
 	"policy.holddown":          policyLimits,

@@ -12,7 +12,7 @@ import (
 // A test checks them against the yaml tags in types.go.
 var (
 	topFields = []string{"interval", "suspect_interval", "timeout", "window", "status_interval",
-		"policy", "gateway", "providers"}
+		"shutdown_timeout", "policy", "gateway", "providers"}
 	policyFields = []string{"fail_after", "recover_after", "degraded_latency", "degraded_error_rate",
 		"failback", "holddown", "holddown_max", "drain_for", "retry_after_max"}
 	gatewayFields = []string{"listen", "token", "max_attempts", "max_request_body", "retry_budget",
@@ -110,7 +110,8 @@ func (d *decoder) top(root ast.Node) (*Config, *layout) {
 	c := &Config{}
 	lay := &layout{policy: &fields{}, gateway: &fields{}}
 	durs := map[string]*Duration{"interval": &c.Interval, "suspect_interval": &c.SuspectInterval,
-		"timeout": &c.Timeout, "window": &c.Window, "status_interval": &c.StatusInterval}
+		"timeout": &c.Timeout, "window": &c.Window, "status_interval": &c.StatusInterval,
+		"shutdown_timeout": &c.ShutdownTimeout}
 	lay.top = d.mapping(root, "", topFields, func(key string, v ast.Node) {
 		switch key {
 		case "policy":

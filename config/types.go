@@ -49,6 +49,9 @@ type Config struct {
 	Timeout         Duration `yaml:"timeout"`          // default 10s
 	Window          Duration `yaml:"window"`           // default 5m
 	StatusInterval  Duration `yaml:"status_interval"`  // default 60s
+	// ShutdownTimeout is how long `serve` lets requests in flight finish
+	// after SIGTERM or SIGINT before it closes their connections.
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"` // default 30s
 
 	Policy    Policy     `yaml:"policy"`
 	Gateway   *Gateway   `yaml:"gateway"` // nil: gateway off

@@ -8,8 +8,8 @@ import (
 
 // reload applies a new config to the core at now. A provider is known by
 // its name: one that stays keeps its history, state and the operator's
-// decisions, one that is new starts as at startup, one that is gone leaves
-// with an event. The policy and the global settings are replaced, and the
+// decisions, one that is new starts unknown as at startup (in hold-down),
+// one that is gone leaves with an event. The policy and the global settings are replaced, and the
 // policy decides again (the active or pinned provider may be gone).
 func (c *core) reload(cfg *config.Config, now time.Time) {
 	capacity := historyCap(cfg)
@@ -23,6 +23,11 @@ func (c *core) reload(cfg *config.Config, now time.Time) {
 		p := c.byName[pc.Name]
 		if p == nil {
 			p = newProvider(pc, i, now, capacity, "added to config: not probed yet")
+			// Unknown is routable, as at startup, so that it can serve when
+			// nothing else can; but traffic that is flowing is not moved to
+			// a provider no probe has answered: it is failed back to like a
+			// recovered one, after the hold-down.
+			p.holddownUntil = now.Add(cfg.Policy.Holddown.D())
 			c.event(Event{At: now, Kind: EventOperator, Provider: pc.Name, Cause: "added to config", Actor: ActorConfig})
 		} else {
 			moved[p.priority] = i

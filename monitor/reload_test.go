@@ -196,3 +196,19 @@ func TestReloadKeepsTrafficWithItsProvider(t *testing.T) {
 		t.Fatalf("active %q (%q); want azure, first in the new order", snap.Active, s.lastActiveEvent().Cause)
 	}
 }
+
+// A provider added above the active one does not take its traffic before
+// a probe has answered: it is failed back to after the hold-down, like a
+// recovered provider.
+func TestReloadNeverMovesTrafficToAnUnprobedProvider(t *testing.T) {
+	s := newSim(t, "openai")
+	s.ok("openai")
+	s.c.reload(testConfig("fresh", "openai"), s.now)
+	s.wantState("fresh", StateUnknown)
+	s.wantActive("openai", ModeAuto)
+	s.ok("fresh")
+	s.advance(29 * time.Second)
+	s.wantActive("openai", ModeAuto)
+	s.advance(time.Second)
+	s.wantActive("fresh", ModeAuto)
+}

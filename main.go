@@ -10,6 +10,6 @@ import (
 )
 
 func main() {
-	cli.LimitProcs()
+	cli.LimitProcsFor(os.Args[1:]) // the dashboard's one core; serve and the rest take Go's default
 	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

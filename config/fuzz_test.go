@@ -47,14 +47,14 @@ func checkRejected(t *testing.T, data []byte, c *Config, err error) {
 
 // checkAccepted asserts the rules Parse promises for every config it returns.
 func checkAccepted(t *testing.T, c *Config) {
-	for _, d := range []Duration{c.Interval, c.SuspectInterval, c.Timeout, c.Window, c.StatusInterval,
+	for _, d := range []Duration{c.Interval, c.SuspectInterval, c.Timeout, c.Window, c.StatusInterval, c.ShutdownTimeout,
 		c.Policy.DegradedLatency, c.Policy.Holddown, c.Policy.HolddownMax, c.Policy.DrainFor, c.Policy.RetryAfterMax} {
 		if d <= 0 {
 			t.Fatalf("accepted a non-positive duration: %+v", c)
 		}
 	}
 	bounded := map[string]Duration{"interval": c.Interval, "suspect_interval": c.SuspectInterval,
-		"timeout": c.Timeout, "window": c.Window, "status_interval": c.StatusInterval,
+		"timeout": c.Timeout, "window": c.Window, "status_interval": c.StatusInterval, "shutdown_timeout": c.ShutdownTimeout,
 		"policy.holddown": c.Policy.Holddown, "policy.holddown_max": c.Policy.HolddownMax,
 		"policy.drain_for": c.Policy.DrainFor, "policy.retry_after_max": c.Policy.RetryAfterMax}
 	for field, d := range bounded {

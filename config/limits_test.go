@@ -42,6 +42,10 @@ func TestDurationLimits(t *testing.T) {
 			`bad.yaml:4:20: policy.retry_after_max: must be at most 1h, got "61m"`}},
 		{"holddown above an explicit cap", "policy:\n  holddown: 2m\n  holddown_max: 1m\n" + okProvider, []string{
 			`bad.yaml:3:17: policy.holddown_max: must be at least holddown (2m), got 1m`}},
+		{"shutdown timeout", "shutdown_timeout: 500ms\n" + okProvider, []string{
+			`bad.yaml:1:19: shutdown_timeout: must be at least 1s, got "500ms"`}},
+		{"shutdown timeout too long", "shutdown_timeout: 2h\n" + okProvider, []string{
+			`bad.yaml:1:19: shutdown_timeout: must be at most 1h, got "2h"`}},
 		{"gateway upstream timeout", "gateway:\n  upstream_timeout: 1ms\n" + okProvider, []string{
 			`bad.yaml:2:21: gateway.upstream_timeout: must be at least 1s, got "1ms"`}},
 		{"gateway upstream timeout too long", "gateway:\n  upstream_timeout: 2h\n" + okProvider, []string{
@@ -68,10 +72,10 @@ func TestDurationLimits(t *testing.T) {
 // documented range is exactly the accepted one.
 func TestDurationLimitsAreInclusive(t *testing.T) {
 	for _, edge := range []string{
-		"interval: 1s\nsuspect_interval: 100ms\ntimeout: 100ms\nwindow: 10s\nstatus_interval: 10s\n" +
+		"interval: 1s\nsuspect_interval: 100ms\ntimeout: 100ms\nwindow: 10s\nstatus_interval: 10s\nshutdown_timeout: 1s\n" +
 			"policy:\n  holddown: 1s\n  holddown_max: 1s\n  drain_for: 1s\n  retry_after_max: 1s\n" +
 			"gateway:\n  upstream_timeout: 1s\n" + okProvider + "    interval: 1s\n    timeout: 100ms\n",
-		"interval: 24h\nsuspect_interval: 1h\ntimeout: 1h\nwindow: 1h\nstatus_interval: 24h\n" +
+		"interval: 24h\nsuspect_interval: 1h\ntimeout: 1h\nwindow: 1h\nstatus_interval: 24h\nshutdown_timeout: 1h\n" +
 			"policy:\n  holddown: 24h\n  holddown_max: 24h\n  drain_for: 24h\n  retry_after_max: 1h\n" +
 			"gateway:\n  upstream_timeout: 1h\n" + okProvider + "    interval: 24h\n    timeout: 1h\n",
 	} {

@@ -42,6 +42,10 @@ type Options struct {
 	// Now stamps Results and RequestRecords (default time.Now). Durations
 	// are always measured on the monotonic clock.
 	Now func() time.Time
+	// ShutdownGrace is how long requests in flight may finish once the
+	// server's context ends (default DefaultShutdownGrace; serve passes
+	// the config's shutdown_timeout).
+	ShutdownGrace time.Duration
 }
 
 // Gateway is the OpenAI-compatible proxy. It is safe for concurrent use.
@@ -52,13 +56,14 @@ type Gateway struct {
 	ownsHTTP bool // the transport is ours: close its idle connections on shutdown
 	now      func() time.Time
 	token    []byte
-	backends map[string]*backend
+	backends atomic.Pointer[backendSet] // swapped whole by Reload
 	budget   *budget
 	rescue   *rescuer
 	nudger   *nudger
 	// slots holds one token per request being served, up to
 	// max_concurrent_requests: a full channel refuses the next one.
 	slots chan struct{}
+	grace time.Duration
 
 	addr    atomic.Pointer[string]
 	ready   chan struct{}
@@ -81,23 +86,22 @@ func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
 	if err := checkListen(gc.Listen, gc.Token); err != nil {
 		return nil, err
 	}
-	g := &Gateway{cfg: gc, src: src, now: opts.Now, backends: map[string]*backend{},
+	g := &Gateway{cfg: gc, src: src, now: opts.Now,
 		slots: make(chan struct{}, gc.MaxConcurrentRequests), ready: make(chan struct{})}
 	if g.now == nil {
 		g.now = time.Now
 	}
+	if g.grace = opts.ShutdownGrace; g.grace <= 0 {
+		g.grace = DefaultShutdownGrace
+	}
 	if gc.Token != "" {
 		g.token = []byte(gc.Token)
 	}
-	for _, p := range cfg.Providers {
-		if p.CarriesTraffic() {
-			g.backends[p.Name] = newBackend(p)
-		}
-	}
+	g.backends.Store(newBackendSet(cfg.Providers))
 	g.upstream, g.ownsHTTP = upstreamTransport(opts.Client)
 	g.budget = newBudget(gc.RetryBudget, g.now)
-	g.rescue = newRescuer(g.backends)
-	g.nudger = newNudger(src, g.backends)
+	g.rescue = newRescuer(g.backends.Load)
+	g.nudger = newNudger(src)
 	return g, nil
 }
 

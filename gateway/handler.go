@@ -23,6 +23,9 @@ type request struct {
 	model    string      // the client's model, "" when none
 	modelAt  [2]int      // span of the model's JSON string in the body
 	hasModel bool
+	// backends is the set the request started with: a reload meanwhile
+	// does not change where its retries may go.
+	backends *backendSet
 	// triedBuf holds the backends tried, for the default max_attempts
 	// without an allocation: the rescuer's waiter keeps them, so they
 	// cannot live on forward's stack.
@@ -103,7 +106,7 @@ func overloaded(w http.ResponseWriter) {
 // and body_timeout; it answers the client itself and returns false when
 // it cannot.
 func (g *Gateway) readRequest(w http.ResponseWriter, r *http.Request, rest string) (*request, bool) {
-	req := &request{r: r, rest: rest}
+	req := &request{r: r, rest: rest, backends: g.backends.Load()}
 	if r.Body == nil || r.Body == http.NoBody {
 		return req, true
 	}
@@ -166,7 +169,7 @@ func (g *Gateway) forward(w http.ResponseWriter, req *request) {
 	var fails []failure       // allocated only when an attempt fails
 	free, budgetOut := false, false
 	for len(tried) < g.cfg.MaxAttempts {
-		b := g.pick(req.rest, tried)
+		b := g.pick(req, tried)
 		if b == nil {
 			break
 		}
@@ -199,13 +202,13 @@ func (g *Gateway) forward(w http.ResponseWriter, req *request) {
 // pick returns the first backend of the current route that this request
 // has not tried and that serves its path. The snapshot is re-read for each
 // attempt so a failover decided meanwhile is followed at once.
-func (g *Gateway) pick(rest string, tried []*backend) *backend {
+func (g *Gateway) pick(req *request, tried []*backend) *backend {
 	snap := g.src.Snapshot()
 	if snap == nil {
 		return nil
 	}
 	for _, name := range snap.Route {
-		if b := g.backends[name]; candidate(b, rest, tried) {
+		if b := (*req.backends)[name]; candidate(b, req.rest, tried) {
 			return b
 		}
 	}

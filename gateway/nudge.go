@@ -1,7 +1,7 @@
 package gateway
 
 import (
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"switchboard/monitor"
@@ -23,15 +23,12 @@ const minStall = time.Second
 // generation) just answers the probe: the hint costs one cheap request.
 type nudger struct {
 	src  Source
-	last map[string]*atomic.Int64 // backend → unix nanos of the last nudge
+	mu   sync.Mutex
+	last map[string]time.Time // backend → the last nudge; a reload may add names
 }
 
-func newNudger(src Source, backends map[string]*backend) *nudger {
-	n := &nudger{src: src, last: make(map[string]*atomic.Int64, len(backends))}
-	for name := range backends {
-		n.last[name] = new(atomic.Int64)
-	}
-	return n
+func newNudger(src Source) *nudger {
+	return &nudger{src: src, last: map[string]time.Time{}}
 }
 
 // stallAfter is how long an attempt on backend may wait for headers before
@@ -46,15 +43,15 @@ func (n *nudger) stallAfter(backend string) time.Duration {
 
 // nudge asks for a probe of backend unless one was asked for recently. It
 // runs on a timer goroutine, never on the request's path.
+// A mutex is enough: nudges are rare (a stalled attempt), never per request.
 func (n *nudger) nudge(backend string) {
-	last, ok := n.last[backend]
-	if !ok {
+	now := time.Now()
+	n.mu.Lock()
+	if prev, ok := n.last[backend]; ok && now.Sub(prev) < nudgeEvery {
+		n.mu.Unlock()
 		return
 	}
-	now := time.Now().UnixNano()
-	prev := last.Load()
-	if now-prev < int64(nudgeEvery) || !last.CompareAndSwap(prev, now) {
-		return
-	}
+	n.last[backend] = now
+	n.mu.Unlock()
 	_ = n.src.Send(monitor.ProbeNow{Provider: backend, Stalled: true})
 }

@@ -20,9 +20,11 @@ var errAttemptTimeout = errors.New("no response within upstream_timeout")
 // that marks a backend down can cancel them at once. Attempts register
 // cheaply (one map insert) instead of each watching snapshots themselves.
 type rescuer struct {
-	backends map[string]*backend // read only: where a request could move
+	backends func() *backendSet // the current set: where a request could move
 	mu       sync.Mutex
-	waiting  map[string]map[*waiter]struct{}
+	// waiting holds a set per backend name ever waited on; an emptied set
+	// stays, so the next attempt on that backend adds without allocating.
+	waiting map[string]map[*waiter]struct{}
 }
 
 // waiter is one attempt waiting for headers, with what the rescuer needs
@@ -36,17 +38,37 @@ type waiter struct {
 	last   bool       // max_attempts allows no attempt after this one
 }
 
-func newRescuer(backends map[string]*backend) *rescuer {
-	r := &rescuer{backends: backends, waiting: make(map[string]map[*waiter]struct{}, len(backends))}
-	for name := range backends {
-		r.waiting[name] = map[*waiter]struct{}{}
-	}
+func newRescuer(backends func() *backendSet) *rescuer {
+	r := &rescuer{backends: backends, waiting: map[string]map[*waiter]struct{}{}}
+	r.track(*backends())
 	return r
+}
+
+// track makes room for every backend of set and forgets the empty sets of
+// names no longer in it (a reload removed them).
+func (r *rescuer) track(set backendSet) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for name, ws := range r.waiting {
+		if _, ok := set[name]; !ok && len(ws) == 0 {
+			delete(r.waiting, name)
+		}
+	}
+	for name := range set {
+		if r.waiting[name] == nil {
+			r.waiting[name] = map[*waiter]struct{}{}
+		}
+	}
 }
 
 func (r *rescuer) add(backend string, w *waiter) {
 	r.mu.Lock()
-	r.waiting[backend][w] = struct{}{}
+	ws := r.waiting[backend]
+	if ws == nil { // a backend of a set a reload has since replaced
+		ws = map[*waiter]struct{}{}
+		r.waiting[backend] = ws
+	}
+	ws[w] = struct{}{}
 	r.mu.Unlock()
 }
 
@@ -108,8 +130,9 @@ func (r *rescuer) canMove(snap *monitor.Snapshot, w *waiter) bool {
 	if w.last {
 		return false
 	}
+	set := *r.backends()
 	for _, name := range snap.Route {
-		if candidate(r.backends[name], w.rest, w.tried) && !markedDown(snap, name) {
+		if candidate(set[name], w.rest, w.tried) && !markedDown(snap, name) {
 			return true
 		}
 	}

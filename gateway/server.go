@@ -11,20 +11,32 @@ import (
 	"time"
 )
 
-// shutdownGrace is how long in-flight requests may finish after ctx ends;
-// then their upstream calls are cancelled and connections closed.
-const shutdownGrace = 5 * time.Second
+// DefaultShutdownGrace is how long in-flight requests may finish after
+// ctx ends unless Options.ShutdownGrace says otherwise; then their
+// upstream calls are cancelled and connections closed.
+const DefaultShutdownGrace = 5 * time.Second
 
 // ListenAndServe serves the gateway on cfg.Gateway.Listen, with in-flight
 // rescue, until ctx is done; then it shuts down gracefully. Every goroutine
 // it started has ended when it returns.
 func (g *Gateway) ListenAndServe(ctx context.Context) error {
-	if !g.started.CompareAndSwap(false, true) {
+	if g.started.Load() {
 		return errors.New("gateway: ListenAndServe called twice")
 	}
 	ln, err := net.Listen("tcp", g.cfg.Listen)
 	if err != nil {
 		return err
+	}
+	return g.Serve(ctx, ln)
+}
+
+// Serve is ListenAndServe on a listener the caller bound (and Serve
+// closes). When ctx ends it stops accepting connections and gives requests
+// in flight Options.ShutdownGrace to finish.
+func (g *Gateway) Serve(ctx context.Context, ln net.Listener) error {
+	if !g.started.CompareAndSwap(false, true) {
+		_ = ln.Close()
+		return errors.New("gateway: served twice")
 	}
 	addr := ln.Addr().String()
 	g.addr.Store(&addr)
@@ -51,7 +63,7 @@ func (g *Gateway) ListenAndServe(ctx context.Context) error {
 	var serveErr error
 	select {
 	case <-ctx.Done():
-		shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		shutCtx, cancel := context.WithTimeout(context.Background(), g.grace)
 		if srv.Shutdown(shutCtx) != nil {
 			cancelBase() // streams and hung upstreams: stop them now
 			_ = srv.Close()

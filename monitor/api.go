@@ -38,3 +38,4 @@ type Options struct {
 //	func (m *Monitor) Send(cmd Command) error                  // validated at once (unknown provider → error), applied asynchronously
 //	func (m *Monitor) Report(r probes.Result)                  // passive health from the gateway; never blocks
 //	func (m *Monitor) RecordRequest(rec RequestRecord)         // gateway traffic counters; never blocks
+//	func (m *Monitor) Reload(cfg *config.Config) error         // apply a new config while running (reload.go)

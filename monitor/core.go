@@ -49,16 +49,24 @@ func newCore(cfg *config.Config, now time.Time, maxEvents int, demo bool) *core 
 		mode: ModeAuto, maxEvents: maxEvents, demo: demo, traffic: newTrafficLog(cfg.Window.D(), len(cfg.Providers))}
 	capacity := historyCap(cfg)
 	for i, pc := range cfg.Providers {
-		p := &provider{cfg: pc, priority: i, enabled: pc.IsEnabled(), carries: pc.CarriesTraffic(), state: StateUnknown,
-			since: now, cause: "not probed yet", hist: newRing(capacity), dirty: true, routableSince: now}
-		if !p.enabled {
-			p.state, p.cause = StateDisabled, "disabled in config"
-		}
+		p := newProvider(pc, i, now, capacity, "not probed yet")
 		c.provs = append(c.provs, p)
 		c.byName[pc.Name] = p
 	}
 	c.decide(now, ActorPolicy, "")
 	return c
+}
+
+// newProvider is a provider as the monitor first knows it: unknown (and so
+// routable, to serve before the first probe), or disabled when the config
+// says so. cause says why it is unknown.
+func newProvider(pc config.Provider, priority int, now time.Time, capacity int, cause string) *provider {
+	p := &provider{cfg: pc, priority: priority, enabled: pc.IsEnabled(), carries: pc.CarriesTraffic(), state: StateUnknown,
+		since: now, cause: cause, hist: newRing(capacity), dirty: true, routableSince: now}
+	if !p.enabled {
+		p.state, p.cause = StateDisabled, "disabled in config"
+	}
+	return p
 }
 
 // observe applies one result; it reports whether the provider should be

@@ -23,6 +23,9 @@ func (m *Monitor) decider(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case d := <-m.results:
+			if m.scheds[d.result.Provider] != d.sched {
+				continue // from a prober a reload stopped: its provider is gone or changed
+			}
 			m.core.changed = false
 			m.core.observe(d.result, m.clock.Now())
 			d.sched.next <- m.reschedule(d.result.Provider)
@@ -56,7 +59,16 @@ func (m *Monitor) decider(ctx context.Context) {
 			req.reply <- cmdReply{ack: Ack{Active: m.core.active, Seq: m.core.seq}, err: err}
 			continue
 		case sd := <-m.status:
+			if m.scheds[sd.provider] != sd.sched {
+				continue
+			}
 			m.core.official(sd.provider, sd.word, m.clock.Now())
+		case req := <-m.reloads:
+			m.reload(req.cfg)
+			m.publish() // before replying, as for a command
+			publishAt = time.Time{}
+			req.reply <- nil
+			continue
 		case <-dl.wait(next, now):
 			dl.stop() // fired: the next deadline needs a new timer
 			m.core.tick(m.clock.Now())

@@ -35,8 +35,16 @@ type Monitor struct {
 	records chan RequestRecord
 	cmds    chan cmdRequest
 	status  chan statusDone
-	scheds  map[string]*sched
+	reloads chan reloadRequest
 	dropped atomic.Uint64 // passive reports dropped because the decider was busy
+
+	// Owned by the decider goroutine once Run starts: each provider's
+	// prober hand-off, and what starting one more prober needs (a reload
+	// adds providers while running).
+	scheds  map[string]*sched
+	runCtx  context.Context
+	workers *sync.WaitGroup
+	streams uint64 // jitter streams handed out so far: each provider gets its own
 }
 
 type cmdRequest struct {
@@ -52,6 +60,7 @@ type cmdReply struct {
 type statusDone struct {
 	provider string
 	word     probes.StatusWord
+	sched    *sched // whose poller read it: a poller that a reload stopped is not heard
 }
 
 // New builds a monitor for cfg (defaults must already be applied); call Run
@@ -65,17 +74,22 @@ func New(cfg *config.Config, opts Options) *Monitor {
 		records: make(chan RequestRecord, 4096),
 		cmds:    make(chan cmdRequest),
 		status:  make(chan statusDone, len(cfg.Providers)+1),
+		reloads: make(chan reloadRequest),
 		scheds:  map[string]*sched{},
 	}
 	m.core = newCore(cfg, m.clock.Now(), opts.MaxEvents, opts.Demo)
-	for i, p := range m.core.provs {
-		// Each provider has its own jitter stream, so a seeded run does not
-		// depend on the order in which simultaneous results arrive.
-		rng := rand.New(rand.NewPCG(opts.Seed, uint64(i)))
-		m.scheds[p.cfg.Name] = newSched(m.core.timeoutFor(p, m.clock.Now()), rng)
+	for _, p := range m.core.provs {
+		m.scheds[p.cfg.Name] = m.newSched(p, m.nextRNG())
 	}
 	m.publish()
 	return m
+}
+
+// nextRNG is a new jitter stream. Each provider has its own, so a seeded
+// run does not depend on the order in which simultaneous results arrive.
+func (m *Monitor) nextRNG() *rand.Rand {
+	m.streams++
+	return rand.New(rand.NewPCG(m.opts.Seed, m.streams-1))
 }
 
 // Run probes every provider and applies results and commands until ctx is
@@ -88,11 +102,9 @@ func (m *Monitor) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	m.runCtx, m.workers = ctx, &wg
 	for _, p := range m.cfg.Providers {
-		wg.Go(func() { m.prober(ctx, p, m.scheds[p.Name]) })
-		if p.StatusPage != "" {
-			wg.Go(func() { m.statusPoller(ctx, p) })
-		}
+		m.start(m.scheds[p.Name])
 	}
 	m.decider(ctx)
 	cancel()

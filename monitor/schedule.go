@@ -18,12 +18,32 @@ type sched struct {
 	next    chan time.Duration // decider → prober: wait this long before the next probe
 	kick    chan struct{}      // probe now (buffer 1: kicks coalesce)
 	rng     *rand.Rand         // jitter; used by the decider only
+
+	// What the prober and status poller run with; fixed for their life.
+	// A reload that changes any of it starts new ones on a new sched.
+	cfg           config.Provider
+	statusTimeout time.Duration
+	statusEvery   time.Duration
+	stop          context.CancelFunc // ends the goroutines; nil before start
 }
 
-func newSched(timeout time.Duration, rng *rand.Rand) *sched {
-	s := &sched{next: make(chan time.Duration, 1), kick: make(chan struct{}, 1), rng: rng}
-	s.timeout.Store(int64(timeout))
+// newSched is the hand-off for provider p, whose goroutines m.start starts.
+func (m *Monitor) newSched(p *provider, rng *rand.Rand) *sched {
+	s := &sched{next: make(chan time.Duration, 1), kick: make(chan struct{}, 1), rng: rng,
+		cfg: p.cfg, statusTimeout: m.cfg.Timeout.D(), statusEvery: m.cfg.StatusInterval.D()}
+	s.timeout.Store(int64(m.core.timeoutFor(p, m.clock.Now())))
 	return s
+}
+
+// start runs s's prober, and its status poller when it has a status page,
+// until Run ends or s.stop is called.
+func (m *Monitor) start(s *sched) {
+	ctx, cancel := context.WithCancel(m.runCtx)
+	s.stop = cancel
+	m.workers.Go(func() { m.prober(ctx, s.cfg, s) })
+	if s.cfg.StatusPage != "" {
+		m.workers.Go(func() { m.statusPoller(ctx, s) })
+	}
 }
 
 func (s *sched) poke() {
@@ -151,20 +171,20 @@ func jitter(rng *rand.Rand, d time.Duration) time.Duration {
 }
 
 // statusPoller reads a provider's official status page slowly.
-func (m *Monitor) statusPoller(ctx context.Context, p config.Provider) {
+func (m *Monitor) statusPoller(ctx context.Context, s *sched) {
 	for {
-		sctx, cancel := m.clock.WithTimeout(ctx, m.cfg.Timeout.D())
-		w := m.safeStatus(sctx, p)
+		sctx, cancel := m.clock.WithTimeout(ctx, s.statusTimeout)
+		w := m.safeStatus(sctx, s.cfg)
 		cancel()
 		if ctx.Err() != nil {
 			return
 		}
 		select {
-		case m.status <- statusDone{provider: p.Name, word: w}:
+		case m.status <- statusDone{provider: s.cfg.Name, word: w, sched: s}:
 		case <-ctx.Done():
 			return
 		}
-		if !m.sleep(ctx, m.cfg.StatusInterval.D(), nil) {
+		if !m.sleep(ctx, s.statusEvery, nil) {
 			return
 		}
 	}

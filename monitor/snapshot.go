@@ -46,6 +46,7 @@ const (
 	ActorPolicy   Actor = "policy"
 	ActorOperator Actor = "operator"
 	ActorGateway  Actor = "gateway"
+	ActorConfig   Actor = "config" // a config reload added, removed or changed a provider
 )
 
 // EventKind separates provider state changes from active-backend changes.

@@ -39,6 +39,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return runCheck(args[1:], s)
 		case "validate":
 			return runValidate(args[1:], s)
+		case "serve":
+			return runServeCmd(args[1:], s)
 		case "version":
 			return printVersion(s)
 		case "help":
@@ -51,9 +53,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 const rootUsage = `switchboard keeps LLM-backed applications running when one AI provider fails.
 
 Usage:
-  switchboard [--config FILE] [--demo] [--readonly]   the dashboard (and the gateway, when configured)
-  switchboard check [--config FILE] [--json]          probe every provider once; exit 0 if one is routable
-  switchboard validate [--config FILE]                check the config file only
+  switchboard [--config FILE] [--demo] [--readonly]    the dashboard (and the gateway, when configured)
+  switchboard check [--config FILE] [--json]           probe every provider once; exit 0 if one is routable
+  switchboard validate [--config FILE]                 check the config file only
+  switchboard serve [--config FILE] [--state-dir DIR]  monitor and gateway as a service: no screen, JSON logs
   switchboard --version
 
 With no config file found (--config, $SWITCHBOARD_CONFIG, ./switchboard.yaml,

@@ -57,11 +57,12 @@ func TestHelpOnEachCommand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "-config", "-demo", "-readonly", "-version"}},
+		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "switchboard serve", "-config", "-demo", "-readonly", "-version"}},
 		{[]string{"-h"}, []string{"Usage:", "-readonly"}},
 		{[]string{"help"}, []string{"Usage:", "switchboard check", "print the version and exit"}},
 		{[]string{"check", "--help"}, []string{"Usage: switchboard check", "-json", "-config", "Exit status"}},
 		{[]string{"validate", "--help"}, []string{"Usage: switchboard validate", "-config"}},
+		{[]string{"serve", "--help"}, []string{"Usage: switchboard serve", "-config", "-state-dir", "SIGHUP", "SIGTERM", "not kept there yet"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -88,6 +89,7 @@ func TestUsageErrorsExit2WithUsage(t *testing.T) {
 		{[]string{"check", "--nope"}, "flag provided but not defined: -nope"},
 		{[]string{"check", "extra"}, `unknown command or argument "extra"`},
 		{[]string{"validate", "a.yaml"}, `unknown command or argument "a.yaml"`},
+		{[]string{"serve", "--demo"}, "flag provided but not defined: -demo"},
 		{[]string{"--readonly=maybe"}, "invalid boolean value"},
 	}
 	for _, c := range cases {

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"switchboard/config"
+	"switchboard/gateway"
+	"switchboard/monitor"
+)
+
+const serveUsage = `Usage: switchboard serve [--config FILE] [--state-dir DIR]
+
+Runs the monitor and the gateway (when the config has a gateway section)
+headless, for systemd or a container. It never reads from or draws on the
+terminal: it logs one JSON line per event and decision on stderr, and never
+a key or token. It runs on as many cores as Go gives it (GOMAXPROCS follows
+the container's CPU limit), not the dashboard's one.
+
+Signals:
+  SIGTERM, SIGINT  stop accepting connections, let requests in flight finish
+                   (up to shutdown_timeout, default 30s), then exit 0
+  SIGHUP           reload the config file: providers that stay keep their
+                   history and state, added ones start unknown, removed ones
+                   leave with an event; an invalid file is refused (its
+                   FILE:LINE:COL is logged) and the running config stays.
+                   Gateway settings and shutdown_timeout need a restart.
+
+--state-dir is created when missing. Durable state (decisions and event
+history that survive a restart) is not kept there yet; a later release does.
+
+Exit status: 0 after a clean shutdown, 1 when serving failed (a busy port),
+2 for usage or a bad config.
+
+Flags:
+`
+
+// runServeCmd is serve as the command line runs it: the process's own
+// signals drive it.
+func runServeCmd(args []string, s stdio) int {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	return runServe(context.Background(), args, s, sigs)
+}
+
+// serveHooks let tests watch what serve built; the command passes none.
+type serveHooks struct {
+	monitor func(*monitor.Monitor) // called once the monitor exists, before it runs
+}
+
+// runServe runs serve until a signal on sigs (or ctx's end) stops it and
+// returns the exit status. Everything it started has ended when it returns.
+func runServe(ctx context.Context, args []string, s stdio, sigs <-chan os.Signal) int {
+	return runServeWith(ctx, args, s, sigs, serveHooks{})
+}
+
+func runServeWith(ctx context.Context, args []string, s stdio, sigs <-chan os.Signal, hooks serveHooks) int {
+	fs := newFlags("serve")
+	cfgPath := fs.String("config", "", "config `FILE` (default: the usual lookup, see switchboard --help)")
+	stateDir := fs.String("state-dir", "", "`DIR` for durable state, created if missing (nothing is stored there yet)")
+	if done, code := parse(fs, serveUsage, args, s); done {
+		return code
+	}
+	secrets := &secretSet{}
+	log := newServeLogger(s.err, secrets)
+	cfg, searched, err := loadConfig(*cfgPath)
+	switch {
+	case err != nil:
+		logConfigError(log, "config refused", err)
+		return ExitConfig
+	case cfg == nil:
+		log.Error("no config file found; pass --config FILE or set $SWITCHBOARD_CONFIG",
+			"searched", strings.Join(searched, ", "))
+		return ExitConfig
+	}
+	secrets.add(cfg)
+	logPlaceholders(log, cfg)
+	if *stateDir != "" {
+		if err := os.MkdirAll(*stateDir, 0o700); err != nil {
+			log.Error("cannot create the state directory", "state_dir", *stateDir, "error", err.Error())
+			return ExitFail
+		}
+	}
+	log.Info("starting", "version", version(), "pid", os.Getpid(), "config", cfg.Path,
+		"providers", len(cfg.Providers), "gomaxprocs", runtime.GOMAXPROCS(0), "state_dir", *stateDir,
+		"shutdown_timeout", cfg.ShutdownTimeout.D().String())
+	sv := &server{log: log, secrets: secrets, path: cfg.Path, cfg: cfg, mon: monitor.New(cfg, monitor.Options{})}
+	if hooks.monitor != nil {
+		hooks.monitor(sv.mon)
+	}
+	if cfg.Gateway != nil {
+		gw, err := gateway.New(cfg, sv.mon, gateway.Options{ShutdownGrace: cfg.ShutdownTimeout.D()})
+		if err != nil {
+			log.Error("gateway refused", "error", err.Error())
+			return ExitConfig
+		}
+		sv.gw = gw
+	}
+	return sv.run(ctx, sigs)
+}
+
+// logConfigError logs each FILE:LINE:COL problem of a config on its own
+// line, as validate prints them; any other error (an unreadable file) once.
+func logConfigError(log *slog.Logger, msg string, err error) {
+	var errs config.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			log.Error(msg, "error", e.Error())
+		}
+		return
+	}
+	log.Error(msg, "error", err.Error())
+}
+
+// logPlaceholders logs validate's placeholder warnings, one per key.
+func logPlaceholders(log *slog.Logger, cfg *config.Config) {
+	var b strings.Builder
+	placeholderWarnings(&b, cfg)
+	for line := range strings.Lines(b.String()) {
+		log.Warn("config warning", "warning", strings.TrimSpace(line))
+	}
+}

@@ -136,6 +136,15 @@ func (sv *served) waitEvent(provider, cause string) map[string]any {
 	})
 }
 
+// apiURL is the API's base URL as serve logged its address.
+func (sv *served) apiURL() string {
+	sv.t.Helper()
+	e := sv.waitLog("the API's address", func(e map[string]any) bool {
+		return e["msg"] == "listening" && e["component"] == "api"
+	})
+	return "http://" + e["addr"].(string)
+}
+
 // gateway is the gateway's address as serve logged it.
 func (sv *served) gateway() string {
 	sv.t.Helper()
@@ -181,7 +190,7 @@ func fakeOpenAI(t *testing.T) *fakes.Server {
 // provider per name, at the given fakes, in that order.
 func serveConfig(names []string, servers ...*fakes.Server) string {
 	var b strings.Builder
-	b.WriteString("gateway:\n  listen: 127.0.0.1:0\nproviders:\n")
+	b.WriteString("gateway:\n  listen: 127.0.0.1:0\napi:\n  listen: 127.0.0.1:0\nproviders:\n")
 	for i, n := range names {
 		fmt.Fprintf(&b, "  - name: %s\n    kind: openai\n    base_url: %s\n    api_key: %s\n", n, servers[i].BaseURL(), serveKey)
 	}

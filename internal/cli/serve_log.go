@@ -30,6 +30,11 @@ func (s *secretSet) add(cfg *config.Config) {
 	if cfg.Gateway != nil {
 		found = append(found, cfg.Gateway.Token)
 	}
+	if cfg.API != nil {
+		for _, t := range cfg.API.Tokens {
+			found = append(found, t.Token)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sec := range found {

@@ -104,11 +104,11 @@ func TestServeRefusesABadConfigOnSIGHUP(t *testing.T) {
 	addr := sv.gateway()
 	sv.waitEvent("primary", "first probe ok")
 
-	sv.rewrite(good + "    interval: 1ms\n") // line 8, column 15
+	sv.rewrite(good + "    interval: 1ms\n") // line 10, column 15
 	refused := sv.waitLog("the refusal", func(e map[string]any) bool {
 		return strings.HasPrefix(fmt.Sprint(e["msg"]), "reload refused")
 	})
-	if want := sv.path + ":8:15: providers[0].interval"; !strings.HasPrefix(fmt.Sprint(refused["error"]), want) {
+	if want := sv.path + ":10:15: providers[0].interval"; !strings.HasPrefix(fmt.Sprint(refused["error"]), want) {
 		t.Fatalf("refusal %v; want the error at %s", refused, want)
 	}
 	if p, ok := sv.mon.Snapshot().Provider("primary"); !ok || p.Interval.String() != "10s" || p.State != monitor.StateUp {

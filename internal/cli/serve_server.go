@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"switchboard/api"
 	"switchboard/config"
 	"switchboard/gateway"
 	"switchboard/monitor"
@@ -66,17 +67,38 @@ func (sv *server) components() ([]component, error) {
 	return append(out, extra...), nil
 }
 
-// extraComponents is where the HTTP API server joins serve. Wire it here:
-// build it from sv.cfg and sv.mon (it reads Snapshots and sends Orders),
-// net.Listen on the config's api.listen, and return
-//
-//	component{name: "api", ln: ln, serve: apiServer.Serve}
-//
-// Its Serve(ctx, ln) must return once ctx has ended and its requests have
-// finished (SSE streams end at once): run then logs its address, starts
-// it with the gateway and drains it with the gateway on SIGTERM.
+// extraComponents binds the HTTP API (api.listen, 127.0.0.1:8788 without
+// an api section): the dashboard's attach, ctl and scripts reach serve
+// through it.
 func (sv *server) extraComponents() ([]component, error) {
-	return nil, nil
+	apiCfg := config.DefaultAPI()
+	if sv.cfg.API != nil {
+		apiCfg = sv.cfg.API
+	}
+	srv, err := api.New(sv.mon, *apiCfg, api.Options{Ready: sv.ready, Logger: sv.log,
+		ShutdownTimeout: sv.cfg.ShutdownTimeout.D()})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", apiCfg.Listen)
+	if err != nil {
+		return nil, err
+	}
+	return []component{{name: "api", ln: ln, serve: srv.Serve}}, nil
+}
+
+// ready says whether serve takes traffic yet: the gateway, when there is
+// one, must be listening. (/readyz also asks for a routable backend.)
+func (sv *server) ready() (bool, string) {
+	if sv.gw == nil {
+		return true, ""
+	}
+	select {
+	case <-sv.gw.Ready():
+		return true, ""
+	default:
+		return false, "the gateway is not listening yet"
+	}
 }
 
 // run serves until a signal asks to stop, reloads on SIGHUP, and returns

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"switchboard/api"
 )
 
 // serve comes up headless, answers a chat through the gateway, logs each
@@ -23,6 +25,15 @@ func TestServeRunsTheGatewayAndLogsJSON(t *testing.T) {
 	status, backend, body := sv.chat(addr)
 	if status != 200 || backend != "primary" || !strings.Contains(body, `"choices"`) {
 		t.Fatalf("chat: %d from %q: %s; want 200 from primary", status, backend, body)
+	}
+	// The API serves beside the gateway: a pin through it moves the route.
+	client := api.NewClient(sv.apiURL(), "")
+	res, err := client.Command(context.Background(), api.CommandRequest{Action: "pin", Provider: "primary", ExpectActive: "primary"})
+	if err != nil || !res.OK || res.Active == nil || *res.Active != "primary" {
+		t.Fatalf("pin through serve's API: %+v, %v", res, err)
+	}
+	if st, err := client.State(context.Background()); err != nil || st.Mode != "PINNED" {
+		t.Fatalf("state through serve's API: %+v, %v; want PINNED", st, err)
 	}
 	if code := sv.stop(syscall.SIGTERM); code != ExitOK {
 		t.Fatalf("exit %d after SIGTERM, want 0:\n%s", code, sv.log.String())

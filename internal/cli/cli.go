@@ -37,6 +37,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "check":
 			return runCheck(args[1:], s)
+		case "ctl":
+			return runCtl(args[1:], s)
 		case "validate":
 			return runValidate(args[1:], s)
 		case "version":
@@ -54,6 +56,7 @@ Usage:
   switchboard [--config FILE] [--demo] [--readonly]   the dashboard (and the gateway, when configured)
   switchboard check [--config FILE] [--json]          probe every provider once; exit 0 if one is routable
   switchboard validate [--config FILE]                check the config file only
+  switchboard ctl [--server URL] COMMAND              act on a running serve: status, failover, pin, auto, …
   switchboard --version
 
 With no config file found (--config, $SWITCHBOARD_CONFIG, ./switchboard.yaml,

@@ -39,6 +39,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return runCheck(args[1:], s)
 		case "ctl":
 			return runCtl(args[1:], s)
+		case "attach":
+			return runAttach(args[1:], s)
 		case "validate":
 			return runValidate(args[1:], s)
 		case "version":
@@ -57,6 +59,7 @@ Usage:
   switchboard check [--config FILE] [--json]          probe every provider once; exit 0 if one is routable
   switchboard validate [--config FILE]                check the config file only
   switchboard ctl [--server URL] COMMAND              act on a running serve: status, failover, pin, auto, …
+  switchboard attach [URL] [--readonly]               the dashboard of a running serve
   switchboard --version
 
 With no config file found (--config, $SWITCHBOARD_CONFIG, ./switchboard.yaml,

@@ -57,11 +57,13 @@ func TestHelpOnEachCommand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "-config", "-demo", "-readonly", "-version"}},
+		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "switchboard ctl", "switchboard attach", "-config", "-demo", "-readonly", "-version"}},
 		{[]string{"-h"}, []string{"Usage:", "-readonly"}},
 		{[]string{"help"}, []string{"Usage:", "switchboard check", "print the version and exit"}},
 		{[]string{"check", "--help"}, []string{"Usage: switchboard check", "-json", "-config", "Exit status"}},
 		{[]string{"validate", "--help"}, []string{"Usage: switchboard validate", "-config"}},
+		{[]string{"ctl", "--help"}, []string{"Usage: switchboard ctl", "pin NAME [--for D]", "-server", "-token", "$SWITCHBOARD_TOKEN", "Exit status"}},
+		{[]string{"attach", "--help"}, []string{"Usage: switchboard attach [URL]", "-readonly", "-token", "Exit status"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -143,6 +143,9 @@ func TestLinkedBeforeTheFirstSnapshot(t *testing.T) {
 	if strings.Contains(out, "NO ACTIVE BACKEND") || strings.Contains(out, "no providers configured") {
 		t.Errorf("the placeholder is drawn as the server's state:\n%s", out)
 	}
+	if title := m.View().WindowTitle; title != "switchboard · connecting to "+server {
+		t.Errorf("window title %q", title)
+	}
 }
 
 // A change of connection is drawn at once; an unchanged one waits out the

@@ -99,6 +99,8 @@ func (m Model) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "switchboard"
 	switch {
+	case !m.live() && !m.link.Ever:
+		v.WindowTitle = "switchboard · connecting to " + m.link.Server
 	case !m.live():
 		v.WindowTitle = "switchboard · disconnected from " + m.link.Server
 	case m.snap != nil && m.snap.Active != "":

@@ -21,7 +21,8 @@ drops, the screen says so at once, marks what it shows as the last data
 seen, and reconnects by itself.
 
 URL defaults to $SWITCHBOARD_SERVER, else ` + defaultServer + ` ("HOST:PORT"
-means http); the token to $SWITCHBOARD_TOKEN.
+means http); the token to $SWITCHBOARD_TOKEN. Prefer the variable: other
+users of this machine can read a --token flag in the process list.
 
 Exit status: 0 on quit; 1 when the server cannot be reached or refuses the
 token at the start; 2 on a usage error.

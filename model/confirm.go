@@ -46,6 +46,9 @@ func (c *confirmation) untrueIn(snap *monitor.Snapshot) string {
 // still quits; any other key is ignored so a stray key never confirms.
 func (m Model) onPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
+	case key.Matches(msg, m.keys.Confirm) && !m.live():
+		m.pending = nil
+		return m.notLive(), nil
 	case key.Matches(msg, m.keys.Confirm):
 		c := m.pending
 		m.pending = nil

@@ -52,6 +52,9 @@ type Model struct {
 	status        string
 	statusErr     bool
 	tickTag       int64
+
+	linked Linked // the backend's connection when it is in another process
+	link   *Conn  // its state as last read; nil in process
 }
 
 // New builds the dashboard for b and subscribes to its Snapshots. Call
@@ -76,7 +79,8 @@ func New(b Backend, opts Options) Model {
 		m.status = "read-only: routing keys are off"
 	}
 	m.sess = newSession(b)
-	return m
+	m.linked, _ = b.(Linked)
+	return m.refreshLink()
 }
 
 // Init starts waiting for Snapshots and the clock tick.
@@ -94,7 +98,12 @@ func (m Model) View() tea.View {
 	v := tea.NewView("")
 	v.AltScreen = true
 	v.WindowTitle = "switchboard"
-	if m.snap != nil && m.snap.Active != "" {
+	switch {
+	case !m.live() && !m.link.Ever:
+		v.WindowTitle = "switchboard · connecting to " + m.link.Server
+	case !m.live():
+		v.WindowTitle = "switchboard · disconnected from " + m.link.Server
+	case m.snap != nil && m.snap.Active != "":
 		v.WindowTitle = "switchboard · active: " + m.snap.Active
 	}
 	if m.width == 0 && m.height == 0 {
@@ -109,6 +118,10 @@ func (m Model) state() views.State {
 	st := views.State{
 		Snap: m.snap, Now: m.opts.Now(), Selected: m.selected, Detail: m.detail,
 		Focus: m.focus, LogScroll: m.logScroll, Status: m.status, StatusErr: m.statusErr,
+		Link: m.viewLink(),
+	}
+	if m.link != nil && !m.link.Ever {
+		st.Snap = nil // the empty placeholder before the first snapshot: nothing to show yet
 	}
 	if m.pending != nil {
 		st.Prompt = m.pending.question

@@ -45,6 +45,9 @@ type session struct {
 	once      sync.Once
 	lastFrame atomic.Int64 // unix nanos of the last snapshot handed to Update
 	minFrame  time.Duration
+
+	linked         Linked      // nil in process
+	shownConnected atomic.Bool // the connection drawn with the last snapshot
 }
 
 // defaultMinFrame paces renders caused by snapshots. The monitor publishes
@@ -56,7 +59,10 @@ const defaultMinFrame = time.Second
 
 func newSession(b Backend) *session {
 	ch, unsub := b.Subscribe()
-	return &session{id: lastSessionID.Add(1), ch: ch, unsub: unsub, done: make(chan struct{}), minFrame: defaultMinFrame}
+	s := &session{id: lastSessionID.Add(1), ch: ch, unsub: unsub, done: make(chan struct{}), minFrame: defaultMinFrame}
+	s.linked, _ = b.(Linked)
+	s.shown()
+	return s
 }
 
 // close unsubscribes and releases any command still waiting; safe to call
@@ -71,8 +77,9 @@ func (s *session) close() {
 }
 
 // waitSnapshot blocks until the next Snapshot (or quit), no sooner than
-// minFrame after the previous one, and then delivers the newest. The model
-// re-arms it after each one, so exactly one waits at any time.
+// minFrame after the previous one, and then delivers the newest; a change
+// of a linked backend's connection is delivered at once. The model re-arms
+// it after each one, so exactly one waits at any time.
 func (s *session) waitSnapshot() tea.Cmd {
 	return func() tea.Msg {
 		var snap *monitor.Snapshot
@@ -90,7 +97,7 @@ func (s *session) waitSnapshot() tea.Cmd {
 		case <-s.done:
 			return nil
 		}
-		if wait := time.Until(s.nextFrame()); wait > 0 {
+		if wait := time.Until(s.nextFrame()); wait > 0 && !s.linkChanged() {
 			t := time.NewTimer(wait)
 			defer t.Stop()
 			select {
@@ -107,6 +114,7 @@ func (s *session) waitSnapshot() tea.Cmd {
 			}
 		}
 		s.lastFrame.Store(time.Now().UnixNano())
+		s.shown()
 		return snapshotMsg{snap: snap}
 	}
 }

@@ -15,7 +15,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.SetWidth(msg.Width)
 		return m, nil
 	case snapshotMsg:
-		return m.onSnapshot(msg), m.sess.waitSnapshot()
+		return m.refreshLink().onSnapshot(msg), m.sess.waitSnapshot()
 	case backendClosedMsg:
 		m.status, m.statusErr = "monitor stopped: the screen no longer updates", true
 		return m, nil
@@ -24,8 +24,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // a stale loop's tick: drop it, never double the loop
 		}
 		m.tickTag++
-		return m, m.sess.tick(m.tickTag)
+		return m.refreshLink(), m.sess.tick(m.tickTag)
 	case sentMsg:
+		m = m.refreshLink()
 		if msg.snap != nil && (m.snap == nil || msg.snap.Seq > m.snap.Seq) {
 			m = m.onSnapshot(snapshotMsg{snap: msg.snap})
 		}
@@ -73,6 +74,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case tooSmall:
 		return m, nil
+	case !m.live() && m.acts(msg):
+		return m.notLive(), nil
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		if m.help.ShowAll {
@@ -104,6 +107,11 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.askAuto(), nil
 	}
 	return m, nil
+}
+
+// acts reports whether a key asks the backend to do something.
+func (m Model) acts(msg tea.KeyPressMsg) bool {
+	return key.Matches(msg, m.keys.Probe, m.keys.Toggle, m.keys.Failover, m.keys.Pin, m.keys.Auto)
 }
 
 // move moves the selection (wrapping at both ends) or, with the event log

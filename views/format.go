@@ -186,3 +186,13 @@ func fmtSetting(d time.Duration) string {
 	}
 	return d.String()
 }
+
+// FormatLatency is a latency as the table shows it ("87ms", "1.24s", "-"
+// for none), for the command line's text that repeats the dashboard's.
+func FormatLatency(d time.Duration) string { return fmtLatency(d) }
+
+// FormatPercent is a 0..1 fraction as the table shows it ("0.5%", "<0.1%").
+func FormatPercent(f float64) string { return fmtPercent(f) }
+
+// FormatSpan is a duration as the header shows it ("42s", "3m12s", "2h05m").
+func FormatSpan(d time.Duration) string { return fmtSpan(d) }

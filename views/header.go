@@ -10,13 +10,22 @@ import (
 // Header renders the top of the screen: the active backend (the one thing an
 // operator must read from across the room), the mode, the next backend in
 // line, the clock and the DEMO badge; then since when and why; then the
-// gateway line when the gateway is on.
+// gateway line when the gateway is on. Attached to a server, a line
+// under the first names it, or says that the connection is down.
 func Header(st State, w int, s Styles) string {
 	snap := st.Snap
 	if snap == nil {
-		return spread(s.Label.Render("waiting for the first snapshot…"), s.Clock.Render(fmtClock(st.Now)), w)
+		top := spread(s.Label.Render("waiting for the first snapshot…"), s.Clock.Render(fmtClock(st.Now)), w)
+		if st.Link != nil {
+			top += "\n" + linkLine(st.Link, w, s)
+		}
+		return top
 	}
-	lines := []string{headerTop(st, w, s), headerWhy(st, w, s)}
+	lines := []string{headerTop(st, w, s)}
+	if st.Link != nil {
+		lines = append(lines, linkLine(st.Link, w, s))
+	}
+	lines = append(lines, headerWhy(st, w, s))
 	if snap.Traffic.Enabled {
 		lines = append(lines, gatewayLine(snap.Traffic, snap.Dropped, w, s))
 	}
@@ -25,10 +34,15 @@ func Header(st State, w int, s Styles) string {
 
 // headerTop is the first header line. When the width runs out the next
 // backend goes first, then the clock; the active name and mode stay.
+// Disconnected from a server, the name is only the last one seen, and the
+// header says so rather than show it as the active backend.
 func headerTop(st State, w int, s Styles) string {
 	snap := st.Snap
 	active := s.Active.Render("ACTIVE: " + snap.Active)
-	if snap.Active == "" {
+	switch {
+	case !st.Live():
+		active = s.Stale.Render("LAST SEEN ACTIVE: " + orNone(snap.Active))
+	case snap.Active == "":
 		active = s.ModePanic.Render("NO ACTIVE BACKEND")
 	}
 	left := active + "  " + modeBadge(snap, s)

@@ -36,6 +36,7 @@ type State struct {
 	Status    string // the outcome of the last action
 	StatusErr bool   // Status reports a failure
 	Help      string // the help bar, already rendered from the key map
+	Link      *Link  // the connection to a server when attached; nil in process
 }
 
 // Render draws the whole screen in exactly h lines of at most w cells.

@@ -70,8 +70,15 @@ func titleRow(l *tableLayout, s Styles, pos string) string {
 
 // providerRow renders one provider. A stale row (no sample for 3 intervals)
 // is greyed and its age marked with "!", so staleness reads without colour.
+// Disconnected from a server, every row is stale: it is the last one seen.
 func providerRow(st State, p *monitor.ProviderSnapshot, selected bool, l *tableLayout, s Styles) string {
 	age, stale := sampleAge(p, st.Now)
+	if !st.Live() && !stale {
+		stale = true
+		if age != none {
+			age = "!" + age
+		}
+	}
 	cell := func(text string, c colID) string {
 		if rightAligned[c] {
 			text = fitRight(text, l.width[c])

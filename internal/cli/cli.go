@@ -37,6 +37,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "check":
 			return runCheck(args[1:], s)
+		case "ctl":
+			return runCtl(args[1:], s)
+		case "attach":
+			return runAttach(args[1:], s)
 		case "validate":
 			return runValidate(args[1:], s)
 		case "serve":
@@ -56,7 +60,9 @@ Usage:
   switchboard [--config FILE] [--demo] [--readonly]    the dashboard (and the gateway, when configured)
   switchboard check [--config FILE] [--json]           probe every provider once; exit 0 if one is routable
   switchboard validate [--config FILE]                 check the config file only
-  switchboard serve [--config FILE] [--state-dir DIR]  monitor and gateway as a service: no screen, JSON logs
+  switchboard serve [--config FILE] [--state-dir DIR]  monitor, gateway and API as a service: no screen, JSON logs
+  switchboard ctl [--server URL] COMMAND               act on a running serve: status, failover, pin, auto, …
+  switchboard attach [URL] [--readonly]                the dashboard of a running serve
   switchboard --version
 
 With no config file found (--config, $SWITCHBOARD_CONFIG, ./switchboard.yaml,

@@ -57,12 +57,12 @@ func TestHelpOnEachCommand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "switchboard serve", "-config", "-demo", "-readonly", "-version"}},
+		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "switchboard serve", "switchboard ctl", "switchboard attach", "-config", "-demo", "-readonly", "-version"}},
 		{[]string{"-h"}, []string{"Usage:", "-readonly"}},
 		{[]string{"help"}, []string{"Usage:", "switchboard check", "print the version and exit"}},
 		{[]string{"check", "--help"}, []string{"Usage: switchboard check", "-json", "-config", "Exit status"}},
 		{[]string{"validate", "--help"}, []string{"Usage: switchboard validate", "-config"}},
-		{[]string{"serve", "--help"}, []string{"Usage: switchboard serve", "-config", "-state-dir", "SIGHUP", "SIGTERM", "not kept there yet"}},
+		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "switchboard serve", "switchboard ctl", "switchboard attach", "-config", "-demo", "-readonly", "-version"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

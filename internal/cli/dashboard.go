@@ -82,6 +82,11 @@ func dashboard(env *runEnv, opts model.Options, s stdio) int {
 
 	screen := model.New(mon, opts)
 	defer screen.Close() // unsubscribe even when the program ends by signal or context, not by q
+	return runScreen(ctx, screen, s)
+}
+
+// runScreen runs the dashboard on the terminal until it quits or ctx ends.
+func runScreen(ctx context.Context, screen model.Model, s stdio) int {
 	p := tea.NewProgram(screen, tea.WithContext(ctx), tea.WithInput(s.in), tea.WithOutput(s.out),
 		tea.WithFPS(dashboardFPS))
 	_, err := p.Run()

@@ -147,7 +147,7 @@ func pinFor(s string) (time.Duration, string) {
 // refusal maps the monitor's answer to a status and a message: 400 for a
 // provider it does not know, 409 for a command the current state refuses
 // (a stale expectation, nowhere to fail over to, a disabled provider),
-// 503 while the monitor is not running.
+// 503 while the monitor is not running or cannot record the decision.
 func (s *Server) refusal(err error) (int, string) {
 	var stale *monitor.StaleError
 	switch {
@@ -159,6 +159,8 @@ func (s *Server) refusal(err error) (int, string) {
 		return http.StatusConflict, stale.Msg + "; look again and retry"
 	case errors.Is(err, monitor.ErrNotRunning):
 		return http.StatusServiceUnavailable, "switchboard is starting or stopping and cannot apply commands now; retry shortly"
+	case errors.Is(err, monitor.ErrNotRecorded):
+		return http.StatusServiceUnavailable, err.Error() + "; nothing was changed"
 	}
 	return http.StatusConflict, err.Error()
 }

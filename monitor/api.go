@@ -27,6 +27,12 @@ type Options struct {
 	Demo      bool         // shown as a DEMO badge
 	MaxEvents int          // default 200
 	Seed      uint64       // seeds probe jitter; 0 picks a random seed
+	// Journal records decisions and events before they are acknowledged
+	// or shown (nil: nothing survives a restart).
+	Journal Journal
+	// Restored is what the Journal read back at start: applied by New,
+	// before the first probe and before anything can read a Snapshot.
+	Restored *Restored
 }
 
 // The Monitor's public methods (implemented in monitor.go):

@@ -27,7 +27,9 @@ func (m *Monitor) decider(ctx context.Context) {
 				continue // from a prober a reload stopped: its provider is gone or changed
 			}
 			m.core.changed = false
-			m.core.observe(d.result, m.clock.Now())
+			at := m.clock.Now()
+			m.core.observe(d.result, at)
+			m.journalSample(Sample{At: at, Latency: d.result.Latency, Class: d.result.Class}, d.result.Provider)
 			d.sched.next <- m.reschedule(d.result.Provider)
 			if !m.core.changed { // a new sample only: shown within a second, like traffic
 				if publishAt.IsZero() {
@@ -84,11 +86,12 @@ func (m *Monitor) command(o Order) error {
 	if err := m.core.validateOrder(o, now); err != nil {
 		return err
 	}
-	for _, name := range m.core.apply(o, now) {
+	names, err := m.applyDurably(o, now)
+	for _, name := range names {
 		m.kick(name)
 	}
 	m.rescheduleAll()
-	return nil
+	return err
 }
 
 func (m *Monitor) kick(name string) {

@@ -38,6 +38,11 @@ type Monitor struct {
 	reloads chan reloadRequest
 	dropped atomic.Uint64 // passive reports dropped because the decider was busy
 
+	// Owned by the decider: the newest event the Journal has recorded,
+	// and why the last Commit failed ("" when it did not).
+	committed  uint64
+	journalErr string
+
 	// Owned by the decider goroutine once Run starts: each provider's
 	// prober hand-off, and what starting one more prober needs (a reload
 	// adds providers while running).
@@ -78,6 +83,10 @@ func New(cfg *config.Config, opts Options) *Monitor {
 		scheds:  map[string]*sched{},
 	}
 	m.core = newCore(cfg, m.clock.Now(), opts.MaxEvents, opts.Demo)
+	if r := opts.Restored; r != nil {
+		m.committed = restoredSeq(r)
+		m.core.restore(r, m.clock.Now())
+	}
 	for _, p := range m.core.provs {
 		m.scheds[p.cfg.Name] = m.newSched(p, m.nextRNG())
 	}
@@ -196,8 +205,11 @@ func (m *Monitor) RecordRequest(rec RequestRecord) {
 // snapshot the subscriber has not read yet.
 func (m *Monitor) publish() {
 	m.seq++
+	// An event is shown only once it is recorded. When recording fails
+	// the monitor still publishes (routing must go on) and says so.
+	_ = m.commitPending()
 	s := m.core.snapshot(m.clock.Now(), m.seq)
-	s.Dropped = m.dropped.Load()
+	s.Dropped, s.JournalErr = m.dropped.Load(), m.journalErr
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.snap.Store(s) // under the lock, so Subscribe sees a publish wholly or not at all

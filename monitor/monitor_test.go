@@ -70,8 +70,16 @@ func (s *script) probe(ctx context.Context, p config.Provider) probes.Result {
 // that clock is fake, so the monitor's own timers and timeouts drive time.
 func running(t *testing.T, sc *script, names ...string) *Monitor {
 	t.Helper()
-	m := New(testConfig(names...), Options{Probe: sc.probe,
-		Status: func(context.Context, config.Provider) probes.StatusWord { return probes.StatusWord{} }})
+	return runningWith(t, sc, testConfig(names...), Options{})
+}
+
+// runningWith is running with a config and options of the test's own;
+// the script probes and status pages say nothing.
+func runningWith(t *testing.T, sc *script, cfg *config.Config, opts Options) *Monitor {
+	t.Helper()
+	opts.Probe = sc.probe
+	opts.Status = func(context.Context, config.Provider) probes.StatusWord { return probes.StatusWord{} }
+	m := New(cfg, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- m.Run(ctx) }()

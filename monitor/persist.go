@@ -40,7 +40,7 @@ func (c *core) restore(r *Restored, now time.Time) {
 	if st == nil {
 		return
 	}
-	c.seq = max(c.seq, st.Seq)
+	c.seq = st.Seq
 	for _, pp := range st.Providers {
 		p := c.byName[pp.Name]
 		if p == nil {
@@ -54,21 +54,24 @@ func (c *core) restore(r *Restored, now time.Time) {
 	if c.byName[st.Active] != nil {
 		c.active, c.activeSince, c.activeCause = st.Active, st.ActiveSince, st.ActiveCause
 	}
-	c.event(Event{At: now, Kind: EventOperator, Actor: ActorPolicy,
-		Cause: "state restored, saved " + st.SavedAt.Format(time.DateTime)})
+	c.event(Event{At: now, Kind: EventOperator, Provider: c.active, Actor: ActorPolicy,
+		Cause: "state restored, saved " + st.SavedAt.Format(time.DateTime) + "; active " + orNone(c.active)})
 	c.decide(now, ActorPolicy, "")
 }
 
-// restoreEvents takes back the newest events, up to the log's bound.
+// restoreEvents takes back the newest events, up to the log's bound. They
+// replace the first choice of an active backend this start has logged:
+// nothing could read it before the restore, which supersedes it.
 func (c *core) restoreEvents(events []Event) {
+	if len(events) == 0 {
+		return
+	}
 	if len(events) > c.maxEvents {
 		events = events[len(events)-c.maxEvents:]
 	}
 	c.events = append(c.events[:0:0], events...)
 	c.eventsCache = nil
-	if n := len(events); n > 0 {
-		c.seq = max(c.seq, events[n-1].Seq)
-	}
+	c.seq = events[len(events)-1].Seq
 }
 
 // restorePin brings the operator's pin back, unless its provider has left
@@ -116,4 +119,16 @@ func (p *provider) restore(pp PersistedProvider) {
 	if !p.enabled {
 		p.state = StateDisabled
 	}
+}
+
+// restoredSeq is the newest sequence number the Journal already holds.
+func restoredSeq(r *Restored) uint64 {
+	var seq uint64
+	if r.State != nil {
+		seq = r.State.Seq
+	}
+	if n := len(r.Events); n > 0 {
+		seq = max(seq, r.Events[n-1].Seq)
+	}
+	return seq
 }

@@ -167,6 +167,9 @@ type Snapshot struct {
 	// Dropped counts gateway reports (passive results, request records)
 	// the monitor had to drop because its goroutine was busy.
 	Dropped uint64
+	// JournalErr says why the newest events could not be recorded to the
+	// state file ("" when all is kept): they are lost on a restart.
+	JournalErr string
 	Events  []Event // newest last, bounded
 	Traffic Traffic
 	Demo    bool

@@ -170,9 +170,9 @@ type Snapshot struct {
 	// JournalErr says why the newest events could not be recorded to the
 	// state file ("" when all is kept): they are lost on a restart.
 	JournalErr string
-	Events  []Event // newest last, bounded
-	Traffic Traffic
-	Demo    bool
+	Events     []Event // newest last, bounded
+	Traffic    Traffic
+	Demo       bool
 }
 
 // Provider returns the named provider's snapshot.

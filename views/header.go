@@ -91,6 +91,11 @@ func modeBadge(snap *monitor.Snapshot, s Styles) string {
 func headerWhy(st State, w int, s Styles) string {
 	snap := st.Snap
 	var parts []string
+	if snap.JournalErr != "" {
+		// First, so a narrow screen cuts anything but this: decisions made
+		// now are lost on a restart.
+		parts = append(parts, s.Error.Render("⚠ state not saved: "+firstLine(snap.JournalErr)))
+	}
 	if !snap.ActiveSince.IsZero() {
 		parts = append(parts, s.Label.Render("since")+" "+fmtClock(snap.ActiveSince)+
 			" ("+fmtSpan(st.Now.Sub(snap.ActiveSince))+")")

@@ -264,3 +264,13 @@ func TestHeaderShowsDroppedReports(t *testing.T) {
 		t.Errorf("header lacks the dropped count:\n%s", out)
 	}
 }
+
+// When the state file cannot be written, the header says so first.
+func TestHeaderWarnsWhenStateIsNotSaved(t *testing.T) {
+	st := baseState(4)
+	st.Snap.JournalErr = "write /var/lib/switchboard/state.db: no space left on device"
+	out := ansi.Strip(Header(st, 120, DefaultStyles()))
+	if !strings.Contains(out, "⚠ state not saved: write /var/lib/switchboard/state.db: no space") {
+		t.Errorf("header:\n%s", out)
+	}
+}

@@ -57,7 +57,7 @@ func holdChild(dir string) int {
 // store holds, and prints "ok i" once Commit has returned for decision i,
 // as the API acknowledges an order. It runs until killed.
 func commitChild(dir string) int {
-	s, err := Open(dir, Options{LoadEvents: 1})
+	s, err := Open(dir, Options{LoadEvents: 1, Now: newClock().Now})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -84,7 +84,7 @@ func commitChild(dir string) int {
 // decision i is what the monitor commits for an operator's i-th order:
 // the state it leaves and the event that records it.
 func decision(i uint64) (*monitor.Persisted, []monitor.Event) {
-	at := time.Unix(1_700_000_000, 0).UTC().Add(time.Duration(i) * time.Second)
+	at := newClock().now.Add(time.Duration(i) * time.Second)
 	name := fmt.Sprintf("p%d", i)
 	state := &monitor.Persisted{SavedAt: at, Seq: i, Active: name, Pinned: name,
 		Providers: []monitor.PersistedProvider{{Name: name, Enabled: true, State: monitor.StateUp, Since: at}}}
@@ -153,6 +153,9 @@ func open(t testing.TB, dir string, opts Options) *Store {
 	t.Helper()
 	if opts.FlushInterval == 0 {
 		opts.FlushInterval = time.Hour // tests flush by hand
+	}
+	if opts.Now == nil {
+		opts.Now = newClock().Now // retention must not depend on today's date
 	}
 	s, err := Open(dir, opts)
 	if err != nil {

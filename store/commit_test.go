@@ -205,7 +205,7 @@ func seqs(events []monitor.Event) []uint64 {
 func sameSamples(t *testing.T, got, want []monitor.Sample) {
 	t.Helper()
 	if len(got) != len(want) {
-		t.Fatalf("%d samples, want %d: %+v", len(got), len(want), got)
+		t.Fatalf("%d samples, want %d", len(got), len(want))
 	}
 	for i := range want {
 		if !got[i].At.Equal(want[i].At) || got[i].Latency != want[i].Latency || got[i].Class != want[i].Class {

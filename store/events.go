@@ -18,6 +18,12 @@ import (
 // every commit would rewrite the oldest page every time.
 const pruneEvery = time.Minute
 
+// appendFill is how full bbolt packs a page it splits in the buckets whose
+// keys only grow (events, samples): new keys go to the last page, so the
+// default half-full split would leave every page half empty (etcd packs
+// its own append-only bucket the same way).
+const appendFill = 0.9
+
 // eventLog is Commit's bookkeeping for retention. Commit holds mu across
 // its transaction, so the count always matches the file.
 type eventLog struct {
@@ -53,6 +59,7 @@ func (s *Store) Commit(state *monitor.Persisted, events []monitor.Event) error {
 			}
 		}
 		b := tx.Bucket(bucketEvents)
+		b.FillPercent = appendFill
 		for i := range events {
 			data, err := json.Marshal(&events[i])
 			if err != nil {

@@ -103,6 +103,7 @@ func (s *Store) flushNow() error {
 	key := k.lastKey
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSamples)
+		b.FillPercent = appendFill
 		if len(batch) > 0 {
 			var val []byte
 			key, val = encodeSamples(batch, k.lastKey+1)

@@ -133,7 +133,7 @@ func measureHours(b *testing.B, path string, second func()) {
 	h := float64(hours)
 	b.ReportMetric(float64(io1["wchar"]-io0["wchar"])/h/1e6, "MB-written/h")
 	b.ReportMetric(float64(io1["write_bytes"]-io0["write_bytes"])/h/1e6, "MB-to-disk/h")
-	b.ReportMetric((cpu1 - cpu0).Seconds()/h, "cpu-s/h")
+	b.ReportMetric((cpu1-cpu0).Seconds()/h, "cpu-s/h")
 	if info, err := os.Stat(path); err == nil {
 		b.ReportMetric(float64(info.Size())/1e3, "file-kB")
 	}

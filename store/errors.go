@@ -34,6 +34,7 @@ type LockedError struct {
 	Owner *Owner
 }
 
+// Error names the directory and its holder, and what the operator can do.
 func (e *LockedError) Error() string {
 	who := "another process (it left no owner note)"
 	if o := e.Owner; o != nil {
@@ -54,6 +55,7 @@ type CorruptError struct {
 	Err    error // the underlying error, if any
 }
 
+// Error names the file, why it was refused, and how to start fresh.
 func (e *CorruptError) Error() string {
 	return fmt.Sprintf("state file %s cannot be read (%s); to start fresh run with --reset-state, which keeps the old file as %s.bad-<time>",
 		e.File, e.Reason, filepath.Base(e.File))

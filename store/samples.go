@@ -63,11 +63,12 @@ type sampleSink struct {
 	err       error     // the first background flush error, for Close
 }
 
-func (k *sampleSink) init(tx *bolt.Tx) error {
+// init reads the newest record's key, so keys go on growing after a
+// restart.
+func (k *sampleSink) init(tx *bolt.Tx) {
 	if key, _ := tx.Bucket(bucketSamples).Cursor().Last(); len(key) == 8 {
 		k.lastKey = int64(binary.BigEndian.Uint64(key))
 	}
-	return nil
 }
 
 func (k *sampleSink) remember(err error) {

@@ -160,7 +160,8 @@ func (s *Store) init() error {
 			return err
 		}
 		s.events.count = tx.Bucket(bucketEvents).Stats().KeyN
-		return s.flush.init(tx)
+		s.flush.init(tx)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("initialise %s: %w", s.path, err)

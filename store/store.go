@@ -21,7 +21,12 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"switchboard/monitor"
 )
+
+// The monitor commits through this interface; the CLI hands it a *Store.
+var _ monitor.Journal = (*Store)(nil)
 
 // FileName is the bbolt file inside the state directory.
 const FileName = "state.db"

@@ -7,12 +7,15 @@ import (
 
 // Global and policy defaults; config.example.yaml says what each is for.
 const (
-	DefaultInterval          = Duration(10 * time.Second)
-	DefaultSuspectInterval   = Duration(time.Second)
-	DefaultTimeout           = Duration(10 * time.Second)
-	DefaultWindow            = Duration(5 * time.Minute)
-	DefaultStatusInterval    = Duration(60 * time.Second)
-	DefaultShutdownTimeout   = Duration(30 * time.Second)
+	DefaultInterval        = Duration(10 * time.Second)
+	DefaultSuspectInterval = Duration(time.Second)
+	DefaultTimeout         = Duration(10 * time.Second)
+	DefaultWindow          = Duration(5 * time.Minute)
+	DefaultStatusInterval  = Duration(60 * time.Second)
+	DefaultShutdownTimeout = Duration(30 * time.Second)
+	DefaultEventRetention  = Duration(30 * 24 * time.Hour)
+	// MaxKeptEvents bounds the event history whatever event_retention says.
+	MaxKeptEvents            = 100000
 	DefaultFailAfter         = 3
 	DefaultRecoverAfter      = 2
 	DefaultDegradedLatency   = Duration(2 * time.Second)
@@ -96,6 +99,7 @@ func (c *Config) ApplyDefaults() {
 	setDur(&c.Window, DefaultWindow)
 	setDur(&c.StatusInterval, DefaultStatusInterval)
 	setDur(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	setDur(&c.EventRetention, DefaultEventRetention)
 	c.Policy.applyDefaults()
 	if c.Gateway != nil {
 		c.Gateway.applyDefaults()

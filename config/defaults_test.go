@@ -12,6 +12,7 @@ func TestDefault(t *testing.T) {
 		Interval: Duration(10 * time.Second), SuspectInterval: Duration(time.Second),
 		Timeout: Duration(10 * time.Second), Window: Duration(5 * time.Minute),
 		StatusInterval: Duration(60 * time.Second), ShutdownTimeout: Duration(30 * time.Second),
+		EventRetention: Duration(720 * time.Hour),
 		Policy: Policy{FailAfter: 3, RecoverAfter: 2, DegradedLatency: Duration(2 * time.Second),
 			DegradedErrorRate: 0.10, Failback: FailbackAuto, Holddown: Duration(30 * time.Second),
 			HolddownMax: Duration(5 * time.Minute), DrainFor: Duration(5 * time.Minute),

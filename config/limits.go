@@ -53,6 +53,9 @@ var (
 	// Under a second is no grace for a request in flight; an orchestrator
 	// kills a process that takes more than a few minutes to stop anyway.
 	shutdownLimits = limits{sec, hour}
+	// A history shorter than an hour loses last night's incident by
+	// morning; past a year the 100000-event bound decides anyway.
+	retentionLimits = limits{hour, 365 * 24 * hour}
 )
 
 // durationLimits gives each bounded duration field its range, by its path
@@ -65,6 +68,7 @@ var durationLimits = map[string]limits{
 	"window":                   windowLimits,
 	"status_interval":          statusLimits,
 	"shutdown_timeout":         shutdownLimits,
+	"event_retention":          retentionLimits,
 	"providers.interval":       intervalLimits,
 	"providers.timeout":        timeoutLimits,
 	"policy.holddown":          policyLimits,

@@ -12,7 +12,7 @@ import (
 // A test checks them against the yaml tags in types.go.
 var (
 	topFields = []string{"interval", "suspect_interval", "timeout", "window", "status_interval",
-		"shutdown_timeout", "policy", "gateway", "api", "providers"}
+		"shutdown_timeout", "state_dir", "event_retention", "policy", "gateway", "api", "providers"}
 	policyFields = []string{"fail_after", "recover_after", "degraded_latency", "degraded_error_rate",
 		"failback", "holddown", "holddown_max", "drain_for", "retry_after_max"}
 	gatewayFields = []string{"listen", "token", "max_attempts", "max_request_body", "max_response_buffer",
@@ -120,7 +120,7 @@ func (d *decoder) top(root ast.Node) (*Config, *layout) {
 	lay := &layout{policy: &fields{}, gateway: &fields{}, api: &fields{}}
 	durs := map[string]*Duration{"interval": &c.Interval, "suspect_interval": &c.SuspectInterval,
 		"timeout": &c.Timeout, "window": &c.Window, "status_interval": &c.StatusInterval,
-		"shutdown_timeout": &c.ShutdownTimeout}
+		"shutdown_timeout": &c.ShutdownTimeout, "event_retention": &c.EventRetention}
 	lay.top = d.mapping(root, "", topFields, func(key string, v ast.Node) {
 		switch key {
 		case "policy":
@@ -133,6 +133,8 @@ func (d *decoder) top(root ast.Node) (*Config, *layout) {
 			lay.api, lay.apiTokens = d.apiSection(v, c.API)
 		case "providers":
 			c.Providers, lay.providers, lay.items = d.providers(v)
+		case "state_dir":
+			d.str(v, key, &c.StateDir)
 		default:
 			d.duration(v, key, durs[key], durationLimits[key])
 		}

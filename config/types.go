@@ -53,6 +53,12 @@ type Config struct {
 	// and API) finish after SIGTERM before it cuts them off. It is global,
 	// not the gateway's or the API's, because one signal stops both.
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"` // default 30s
+	// StateDir holds the state file (decisions, events, samples); "" is
+	// $XDG_STATE_HOME/switchboard. --state-dir overrides it.
+	StateDir string `yaml:"state_dir"`
+	// EventRetention is how long the event history is kept (at most
+	// MaxKeptEvents events whatever its age).
+	EventRetention Duration `yaml:"event_retention"` // default 720h (30 days)
 
 	Policy    Policy     `yaml:"policy"`
 	Gateway   *Gateway   `yaml:"gateway"` // nil: gateway off

@@ -24,6 +24,7 @@ func isolate(t *testing.T) (dir string) {
 	t.Chdir(dir)
 	t.Setenv("SWITCHBOARD_CONFIG", "")
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "xdg-state"))
 	return dir
 }
 
@@ -62,7 +63,9 @@ func TestHelpOnEachCommand(t *testing.T) {
 		{[]string{"help"}, []string{"Usage:", "switchboard check", "print the version and exit"}},
 		{[]string{"check", "--help"}, []string{"Usage: switchboard check", "-json", "-config", "Exit status"}},
 		{[]string{"validate", "--help"}, []string{"Usage: switchboard validate", "-config"}},
-		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "switchboard serve", "switchboard ctl", "switchboard attach", "-config", "-demo", "-readonly", "-version"}},
+		{[]string{"serve", "--help"}, []string{"Usage: switchboard serve", "-config", "-state-dir", "-reset-state", "SIGHUP", "SIGTERM", "state.db"}},
+		{[]string{"ctl", "--help"}, []string{"Usage: switchboard ctl", "pin NAME [--for D]", "-server", "-token", "$SWITCHBOARD_TOKEN", "Exit status"}},
+		{[]string{"attach", "--help"}, []string{"Usage: switchboard attach [URL]", "-readonly", "-token", "Exit status"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -35,6 +35,8 @@ func runRoot(args []string, s stdio) int {
 	useDemo := fs.Bool("demo", false, "run the built-in demo with simulated providers, whatever config exists")
 	readonly := fs.Bool("readonly", false, "watch only: the keys that change routing are hidden and disabled")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	stateDir := fs.String("state-dir", "", "`DIR` of the state file (default: state_dir, else $XDG_STATE_HOME/switchboard; the demo keeps none unless named)")
+	resetState := fs.Bool("reset-state", false, "start with a fresh state file, keeping the old one as state.db.bad-TIME")
 	if done, code := parse(fs, rootUsage, args, s); done {
 		return code
 	}
@@ -46,6 +48,9 @@ func runRoot(args []string, s stdio) int {
 		return code
 	}
 	defer env.close()
+	if code := env.openState(stateFlags{dir: *stateDir, reset: *resetState}, s); code != ExitOK {
+		return code
+	}
 	return dashboard(env, model.Options{ReadOnly: *readonly, NoColor: noColor()}, s)
 }
 
@@ -103,7 +108,8 @@ func runScreen(ctx context.Context, screen model.Model, s stdio) int {
 // monitorOptions probes through the environment's client, which in demo
 // mode is the one that reaches the simulated providers.
 func monitorOptions(env *runEnv) monitor.Options {
-	return monitor.Options{Client: env.client, Demo: env.demo != nil}
+	journal, restored := env.state.journal()
+	return monitor.Options{Client: env.client, Demo: env.demo != nil, Journal: journal, Restored: restored}
 }
 
 // startGateway serves the gateway in a goroutine and returns once it is

@@ -15,12 +15,16 @@ type runEnv struct {
 	cfg    *config.Config
 	client *http.Client
 	demo   *demo.Demo
+	state  *openedState // nil: nothing is kept across restarts
 }
 
+// close ends the demo and closes the state file; the monitor must have
+// stopped, so that its last decisions are in the file.
 func (e *runEnv) close() {
 	if e.demo != nil {
 		e.demo.Close()
 	}
+	_ = e.state.close()
 }
 
 // setup builds the run environment: the demo when asked for, else the

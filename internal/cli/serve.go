@@ -9,13 +9,14 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"switchboard/config"
 	"switchboard/gateway"
 	"switchboard/monitor"
 )
 
-const serveUsage = `Usage: switchboard serve [--config FILE] [--state-dir DIR]
+const serveUsage = `Usage: switchboard serve [--config FILE] [--state-dir DIR] [--reset-state]
 
 Runs the monitor and the gateway (when the config has a gateway section)
 headless, for systemd or a container. It never reads from or draws on the
@@ -32,11 +33,17 @@ Signals:
                    FILE:LINE:COL is logged) and the running config stays.
                    Gateway settings and shutdown_timeout need a restart.
 
---state-dir is created when missing. Durable state (decisions and event
-history that survive a restart) is not kept there yet; a later release does.
+State: operator decisions (pins, drains, disabled providers), what the
+policy learnt (states, hold-downs, Retry-After windows), the event history
+and the latency samples of the window are kept in DIR/state.db (--state-dir,
+else state_dir in the config, else $XDG_STATE_HOME/switchboard) and
+restored before the gateway takes a request. A decision is on disk before
+the API acknowledges it. A second process on the same directory is refused;
+a damaged file is refused, never replaced: --reset-state keeps a copy of
+it and starts fresh.
 
 Exit status: 0 after a clean shutdown, 1 when serving failed (a busy port),
-2 for usage or a bad config.
+2 for usage, a bad config, or a state directory that is in use or damaged.
 
 Flags:
 `
@@ -64,7 +71,8 @@ func runServe(ctx context.Context, args []string, s stdio, sigs <-chan os.Signal
 func runServeWith(ctx context.Context, args []string, s stdio, sigs <-chan os.Signal, hooks serveHooks) int {
 	fs := newFlags("serve")
 	cfgPath := fs.String("config", "", "config `FILE` (default: the usual lookup, see switchboard --help)")
-	stateDir := fs.String("state-dir", "", "`DIR` for durable state, created if missing (nothing is stored there yet)")
+	stateDir := fs.String("state-dir", "", "`DIR` of the state file, created if missing (default: state_dir, else $XDG_STATE_HOME/switchboard)")
+	resetState := fs.Bool("reset-state", false, "start with a fresh state file, keeping the old one as state.db.bad-TIME")
 	if done, code := parse(fs, serveUsage, args, s); done {
 		return code
 	}
@@ -82,16 +90,22 @@ func runServeWith(ctx context.Context, args []string, s stdio, sigs <-chan os.Si
 	}
 	secrets.add(cfg)
 	logPlaceholders(log, cfg)
-	if *stateDir != "" {
-		if err := os.MkdirAll(*stateDir, 0o700); err != nil {
-			log.Error("cannot create the state directory", "state_dir", *stateDir, "error", err.Error())
-			return ExitFail
-		}
+	dir := stateDirFor(*stateDir, cfg)
+	state, code := openServeState(log, dir, *resetState, cfg)
+	if code != ExitOK {
+		return code
 	}
+	defer func() {
+		if err := state.close(); err != nil {
+			log.Error("closing the state file", "error", err.Error())
+		}
+	}()
 	log.Info("starting", "version", version(), "pid", os.Getpid(), "config", cfg.Path,
-		"providers", len(cfg.Providers), "gomaxprocs", runtime.GOMAXPROCS(0), "state_dir", *stateDir,
+		"providers", len(cfg.Providers), "gomaxprocs", runtime.GOMAXPROCS(0), "state_dir", dir,
 		"shutdown_timeout", cfg.ShutdownTimeout.D().String())
-	sv := &server{log: log, secrets: secrets, path: cfg.Path, cfg: cfg, mon: monitor.New(cfg, monitor.Options{})}
+	journal, restored := state.journal()
+	sv := &server{log: log, secrets: secrets, path: cfg.Path, cfg: cfg,
+		mon: monitor.New(cfg, monitor.Options{Journal: journal, Restored: restored})}
 	if hooks.monitor != nil {
 		hooks.monitor(sv.mon)
 	}
@@ -104,6 +118,28 @@ func runServeWith(ctx context.Context, args []string, s stdio, sigs <-chan os.Si
 		sv.gw = gw
 	}
 	return sv.run(ctx, sigs)
+}
+
+// openServeState opens the state file before anything serves, so that a
+// pin or a disabled provider holds from the first request on.
+func openServeState(log *slog.Logger, dir string, reset bool, cfg *config.Config) (*openedState, int) {
+	if dir == "" {
+		log.Warn("no state directory (no home directory and no --state-dir): decisions are not kept across restarts")
+		return nil, ExitOK
+	}
+	state, err := openState(dir, reset, cfg)
+	if err != nil {
+		log.Error("state refused", "error", stateError(dir, err))
+		return nil, ExitConfig
+	}
+	if state.keptAs != "" {
+		log.Warn("state reset; the old file is kept", "kept_as", state.keptAs)
+	}
+	if r := state.restored; r.State != nil {
+		log.Info("state restored", "file", state.store.Path(), "saved", r.State.SavedAt.Format(time.RFC3339),
+			"events", len(r.Events), "active", r.State.Active, "pinned", r.State.Pinned)
+	}
+	return state, ExitOK
 }
 
 // logConfigError logs each FILE:LINE:COL problem of a config on its own

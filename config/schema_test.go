@@ -15,7 +15,7 @@ func TestFieldListsMatchTypes(t *testing.T) {
 		names []string
 	}{
 		{Config{}, topFields}, {Policy{}, policyFields}, {Gateway{}, gatewayFields},
-		{Provider{}, providerFields}, {HTTPProbe{}, httpFields},
+		{Provider{}, providerFields}, {HTTPProbe{}, httpFields}, {Notify{}, notifyFields},
 	}
 	for _, tc := range cases {
 		typ := reflect.TypeOf(tc.v)

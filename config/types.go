@@ -53,6 +53,7 @@ type Config struct {
 	Policy    Policy     `yaml:"policy"`
 	Gateway   *Gateway   `yaml:"gateway"` // nil: gateway off
 	Providers []Provider `yaml:"providers"`
+	Notify    []Notify   `yaml:"notify"` // destinations of event notifications
 
 	// where is each value's position in the file, for At; nil when the
 	// config was not parsed from a file.

@@ -107,6 +107,7 @@ func (c *Config) ApplyDefaults() {
 	if c.API != nil {
 		c.API.applyDefaults()
 	}
+	applyNotifyDefaults(c.Notify)
 	for i := range c.Providers {
 		p := &c.Providers[i]
 		// A provider carries the values it runs with, so that one handed

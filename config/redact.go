@@ -15,7 +15,8 @@ const Mask = "REDACTED"
 
 // Redacted returns a deep copy of c that is safe to print or log: API keys,
 // the gateway and API tokens, secret-looking HTTP headers and secret-looking URL
-// query parameters and passwords are replaced by Mask. c is not modified.
+// query parameters and passwords, webhook paths and credential-looking
+// program arguments are replaced by Mask. c is not modified.
 func Redacted(c *Config) *Config {
 	if c == nil {
 		return nil
@@ -39,6 +40,7 @@ func Redacted(c *Config) *Config {
 		}
 		out.API = &a
 	}
+	out.Notify = redactNotify(c.Notify)
 	out.Providers = make([]Provider, len(c.Providers))
 	for i, p := range c.Providers {
 		p.APIKey = maskIfSet(p.APIKey)

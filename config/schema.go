@@ -12,7 +12,7 @@ import (
 // A test checks them against the yaml tags in types.go.
 var (
 	topFields = []string{"interval", "suspect_interval", "timeout", "window", "status_interval",
-		"shutdown_timeout", "state_dir", "event_retention", "policy", "gateway", "api", "providers"}
+		"shutdown_timeout", "state_dir", "event_retention", "policy", "gateway", "api", "providers", "notify"}
 	policyFields = []string{"fail_after", "recover_after", "degraded_latency", "degraded_error_rate",
 		"failback", "holddown", "holddown_max", "drain_for", "retry_after_max"}
 	gatewayFields = []string{"listen", "token", "max_attempts", "max_request_body", "max_response_buffer",
@@ -22,7 +22,8 @@ var (
 	providerFields = []string{"name", "kind", "base_url", "api_key", "probe", "model", "deployment",
 		"api_version", "interval", "timeout", "adaptive_timeout", "enabled", "status_page",
 		"status_component", "status_page_authoritative", "models", "http"}
-	httpFields = []string{"method", "url", "headers", "body", "expect_status", "expect_body"}
+	httpFields   = []string{"method", "url", "headers", "body", "expect_status", "expect_body"}
+	notifyFields = []string{"webhook", "exec", "on"}
 )
 
 // fields remembers where each key of one mapping was written, so checks
@@ -135,6 +136,8 @@ func (d *decoder) top(root ast.Node) (*Config, *layout) {
 			c.Providers, lay.providers, lay.items = d.providers(v)
 		case "state_dir":
 			d.str(v, key, &c.StateDir)
+		case "notify":
+			c.Notify = d.notifyList(v)
 		default:
 			d.duration(v, key, durs[key], durationLimits[key])
 		}

@@ -16,7 +16,7 @@ func TestFieldListsMatchTypes(t *testing.T) {
 	}{
 		{Config{}, topFields}, {Policy{}, policyFields}, {Gateway{}, gatewayFields},
 		{API{}, apiFields}, {APIToken{}, apiTokenFields},
-		{Provider{}, providerFields}, {HTTPProbe{}, httpFields},
+		{Provider{}, providerFields}, {HTTPProbe{}, httpFields}, {Notify{}, notifyFields},
 	}
 	for _, tc := range cases {
 		typ := reflect.TypeOf(tc.v)

@@ -64,6 +64,7 @@ type Config struct {
 	Gateway   *Gateway   `yaml:"gateway"` // nil: gateway off
 	API       *API       `yaml:"api"`     // nil: not written; serve uses DefaultAPI()
 	Providers []Provider `yaml:"providers"`
+	Notify    []Notify   `yaml:"notify"` // destinations of event notifications
 
 	// where is each value's position in the file, for At; nil when the
 	// config was not parsed from a file.

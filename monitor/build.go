@@ -88,7 +88,8 @@ func (c *core) providerSnapshot(p *provider, now time.Time) ProviderSnapshot {
 		State: p.state, Since: p.since, Cause: p.cause, Last: p.last, HasLast: p.hasLast, Stats: st,
 		Samples: p.hist.since(from), RateLimitedUntil: p.rateLimitedTill, DrainedUntil: p.drainedUntil,
 		HolddownUntil: p.holddownUntil, Interval: c.intervalFor(p, now), Timeout: c.timeoutFor(p, now),
-		OfficialDown: p.officialDown, CarriesTraffic: p.carries}
+		OfficialDown: p.officialDown, CarriesTraffic: p.carries,
+		ProbeCalls: p.cost.calls, ProbeTokens: p.cost.tokens}
 	if p.state != StateRateLimited {
 		ps.RateLimitedUntil = time.Time{}
 	}

@@ -28,6 +28,7 @@ type Monitor struct {
 	mu      sync.Mutex // guards subs
 	subs    map[chan *Snapshot]struct{}
 	running atomic.Bool
+	started chan struct{} // closed once Run runs: Send and Apply are answered from then on
 	done    chan struct{} // closed when Run returns
 
 	results chan probeDone
@@ -74,6 +75,7 @@ func New(cfg *config.Config, opts Options) *Monitor {
 	opts = withDefaults(opts)
 	m := &Monitor{cfg: cfg, opts: opts, clock: opts.Clock, subs: map[chan *Snapshot]struct{}{},
 		done:    make(chan struct{}),
+		started: make(chan struct{}),
 		results: make(chan probeDone, len(cfg.Providers)+1),
 		passive: make(chan probes.Result, 1024),
 		records: make(chan RequestRecord, 4096),
@@ -107,6 +109,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 	if !m.running.CompareAndSwap(false, true) {
 		return errors.New("monitor: Run called twice")
 	}
+	close(m.started)
 	defer close(m.done)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -120,6 +123,10 @@ func (m *Monitor) Run(ctx context.Context) error {
 	wg.Wait()
 	return nil
 }
+
+// Started is closed once Run is running, so that a server can wait for it
+// before it accepts commands (which Send refuses before).
+func (m *Monitor) Started() <-chan struct{} { return m.started }
 
 // Snapshot returns the latest snapshot; it is never nil.
 func (m *Monitor) Snapshot() *Snapshot { return m.snap.Load() }

@@ -149,6 +149,9 @@ func (c *core) decide(now time.Time, actor Actor, hint string) {
 	name, mode := c.choose(now)
 	c.reselect = false
 	c.changed = c.changed || mode != c.mode
+	// The mode event goes first: an order's Ack names the newest event,
+	// which stays the active change the order caused.
+	c.modeChanged(c.mode, mode, name, now, actor)
 	c.mode = mode
 	if name == c.active {
 		return

@@ -46,6 +46,7 @@ type provider struct {
 	reprobeAfter    time.Time // no re-probe for a passive failure before this
 	official        *probes.StatusWord
 	officialDown    bool
+	cost            probeCost
 
 	dirty  bool // snapshot copy must be rebuilt
 	cached ProviderSnapshot
@@ -60,6 +61,7 @@ type stateChange struct {
 // observe feeds one probe or passive result into the health state machine.
 func (p *provider) observe(r probes.Result, now time.Time, pol config.Policy, window time.Duration) *stateChange {
 	p.dirty = true
+	p.cost.count(r)
 	if r.Source != probes.SourcePassive {
 		p.last, p.hasLast = r, true
 		p.hist.add(Sample{At: now, Latency: r.Latency, Class: r.Class})

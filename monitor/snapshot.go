@@ -114,6 +114,12 @@ type ProviderSnapshot struct {
 	Timeout          time.Duration // current (adaptive) probe timeout
 	Traffic          BackendTraffic
 
+	// ProbeCalls and ProbeTokens count this provider's probes and the
+	// tokens they spent since the monitor started (probes.Result.Tokens):
+	// running totals, for a counter metric and the detail pane's estimate.
+	ProbeCalls  uint64
+	ProbeTokens uint64
+
 	// CarriesTraffic is false for a kind that only reports health (kind
 	// http): it is shown but never active, next, or in the route.
 	CarriesTraffic bool

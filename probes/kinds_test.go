@@ -36,7 +36,7 @@ func TestEveryKindAndStyle(t *testing.T) {
 		{"openai chat", fakes.Options{Kind: "openai"}, config.Provider{Kind: "openai", Probe: "chat", Model: "gpt-4o-mini"},
 			sent{"POST", "/v1/chat/completions", "", bearer, `{"model":"gpt-4o-mini",` + ping + `,"max_completion_tokens":1}`}},
 		{"openai stream", fakes.Options{Kind: "openai"}, config.Provider{Kind: "openai", Probe: "stream", Model: "gpt-4o-mini"},
-			sent{"POST", "/v1/chat/completions", "", bearer, `{"model":"gpt-4o-mini",` + ping + `,"max_completion_tokens":1,"stream":true}`}},
+			sent{"POST", "/v1/chat/completions", "", bearer, `{"model":"gpt-4o-mini",` + ping + `,"max_completion_tokens":1,"stream":true,"stream_options":{"include_usage":true}}`}},
 		{"compatible models", fakes.Options{Kind: "openai-compatible"}, config.Provider{Kind: "openai-compatible"},
 			sent{"GET", "/v1/models", "", bearer, ""}},
 		{"compatible chat uses max_tokens", fakes.Options{Kind: "openai-compatible", Models: []string{"qwen"}},

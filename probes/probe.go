@@ -63,9 +63,9 @@ func Probe(ctx context.Context, client *http.Client, p config.Provider) Result {
 	case class != ClassOK:
 		return r.httpFailed(resp, class)
 	case pl.stream != noStream:
-		return r.judgeStream(resp, pl.stream)
+		return r.judgeStream(resp, pl)
 	}
-	return r.judgeBody(resp, pl.check)
+	return r.judgeBody(resp, pl)
 }
 
 // done completes the Result: total latency, phases, class and a short,
@@ -109,26 +109,35 @@ func (r *run) httpFailed(resp *http.Response, class Class) Result {
 	return r.done(class, msg)
 }
 
-// judgeBody reads a 2xx body within the limit and checks its shape.
-func (r *run) judgeBody(resp *http.Response, check func([]byte) error) Result {
+// judgeBody reads a 2xx body within the limit, counts what it cost and
+// checks its shape.
+func (r *run) judgeBody(resp *http.Response, pl *plan) Result {
 	body, tooBig, err := readLimited(resp.Body, maxBody)
+	if pl.spends {
+		// A 2xx answer was generated, and billed, whatever its shape.
+		var m usageMeter
+		m.see(body)
+		r.res.Tokens = m.tokens()
+	}
 	switch {
 	case err != nil:
 		return r.broken(err)
 	case tooBig:
 		return r.done(ClassBadResponse, "response body exceeds 1 MiB")
 	}
-	if err := check(body); err != nil {
+	if err := pl.check(body); err != nil {
 		return r.done(ClassBadResponse, err.Error()+contentType(resp))
 	}
 	return r.done(ClassOK, "")
 }
 
-func (r *run) judgeStream(resp *http.Response, kind streamKind) Result {
+func (r *run) judgeStream(resp *http.Response, pl *plan) Result {
 	if mt := mediaType(resp); mt != "text/event-stream" {
 		return r.done(ClassBadResponse, "expected an event stream"+contentType(resp))
 	}
-	err := readStream(resp.Body, kind, func() { r.res.TTFT = time.Since(r.res.Start) })
+	var m usageMeter
+	err := readStream(resp.Body, pl.stream, &m, func() { r.res.TTFT = time.Since(r.res.Start) })
+	r.res.Tokens = m.tokens() // a broken stream was billed for what it sent
 	var se *streamError
 	switch {
 	case errors.As(err, &se):

@@ -31,6 +31,9 @@ type plan struct {
 	body        []byte
 	stream      streamKind
 	check       func(body []byte) error // non-stream 2xx bodies
+	// spends marks a request that generates (a chat or a stream): it is
+	// billed by the token, which Result.Tokens counts.
+	spends bool
 }
 
 // chatRequest is the one-token chat every chat and stream probe sends.
@@ -40,6 +43,12 @@ type chatRequest struct {
 	MaxCompletionTokens int           `json:"max_completion_tokens,omitempty"`
 	MaxTokens           int           `json:"max_tokens,omitempty"`
 	Stream              bool          `json:"stream,omitempty"`
+	StreamOptions       *streamOpts   `json:"stream_options,omitempty"`
+}
+
+// streamOpts asks for a final chunk with the stream's usage.
+type streamOpts struct {
+	IncludeUsage bool `json:"include_usage"`
 }
 
 type chatMessage struct {
@@ -56,7 +65,15 @@ const (
 )
 
 func chat(model string, limit tokens, stream bool) []byte {
+	return chatWith(model, limit, stream, false)
+}
+
+// chatWith is chat, asking a stream for its usage when usage is set.
+func chatWith(model string, limit tokens, stream, usage bool) []byte {
 	req := chatRequest{Model: model, Messages: []chatMessage{{Role: "user", Content: "ping"}}, Stream: stream}
+	if stream && usage {
+		req.StreamOptions = &streamOpts{IncludeUsage: true}
+	}
 	if limit == maxCompletionTokens {
 		req.MaxCompletionTokens = 1
 	} else {
@@ -106,7 +123,7 @@ func bearer(key string) http.Header {
 // chatPlan is a POST of a one-token chat to an OpenAI-shaped endpoint.
 func chatPlan(u string, h http.Header, model string, limit tokens, stream bool) *plan {
 	h.Set("Content-Type", "application/json")
-	pl := &plan{method: http.MethodPost, url: u, header: h, body: chat(model, limit, stream), check: checkChat}
+	pl := &plan{method: http.MethodPost, url: u, header: h, body: chat(model, limit, stream), check: checkChat, spends: true}
 	if stream {
 		pl.stream, pl.check = openAIStream, nil
 	}
@@ -117,7 +134,16 @@ func openAIPlan(base string, p config.Provider, style string, limit tokens) *pla
 	if style == config.ProbeModels {
 		return &plan{method: http.MethodGet, url: base + "/models", header: bearer(p.APIKey), check: checkDataList}
 	}
-	return chatPlan(base+"/chat/completions", bearer(p.APIKey), p.Model, limit, style == config.ProbeStream)
+	pl := chatPlan(base+"/chat/completions", bearer(p.APIKey), p.Model, limit, style == config.ProbeStream)
+	if p.Kind == config.KindOpenAI && pl.stream != noStream {
+		// OpenAI reports a stream's usage only when asked, in a last
+		// chunk. Other layers are not asked: support varies, and some
+		// refuse the field (Azure before api-version 2024-09-01), which
+		// would fail a probe over its bookkeeping; their streams count
+		// what they report, else one token.
+		pl.body = chatWith(p.Model, limit, true, true)
+	}
+	return pl
 }
 
 func azurePlan(base string, p config.Provider, style string) *plan {
@@ -156,7 +182,7 @@ func anthropicPlan(base string, p config.Provider, style string) *plan {
 	stream := style == config.ProbeStream
 	h.Set("Content-Type", "application/json")
 	pl := &plan{method: http.MethodPost, url: base + "/v1/messages", header: h,
-		body: chat(p.Model, maxTokens, stream), check: checkMessage}
+		body: chat(p.Model, maxTokens, stream), check: checkMessage, spends: true}
 	if stream {
 		pl.stream, pl.check = anthropicStream, nil
 	}

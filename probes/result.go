@@ -51,6 +51,11 @@ type Result struct {
 	Status     int           // HTTP status, 0 when none
 	RetryAfter time.Duration // 429 only: parsed Retry-After (seconds or HTTP-date), 0 if absent
 	Err        string        // short, redacted error text; "" when ok
+	// Tokens is what the probe spent: a chat or stream probe's answer's
+	// own usage count, or 1 when a 2xx answer reports none; 0 for a
+	// request that generates nothing (a model list, an http check) or
+	// that got no 2xx answer, which providers do not bill.
+	Tokens int64
 }
 
 // OK reports whether the outcome counts as a success.

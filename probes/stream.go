@@ -23,8 +23,8 @@ func badStream(msg string) *streamError { return &streamError{ClassBadResponse, 
 
 // readStream reads an SSE body to its end marker, calling firstToken when
 // the first chunk carrying a choice (OpenAI) or a content delta (Anthropic)
-// arrives. It reads at most maxBody bytes.
-func readStream(body io.Reader, kind streamKind, firstToken func()) error {
+// arrives, and showing every chunk to usage. It reads at most maxBody bytes.
+func readStream(body io.Reader, kind streamKind, usage *usageMeter, firstToken func()) error {
 	r := bufio.NewReader(io.LimitReader(body, maxBody+1))
 	var event string
 	read, token, finished := 0, false, false
@@ -45,7 +45,9 @@ func readStream(body io.Reader, kind streamKind, firstToken func()) error {
 		case strings.HasPrefix(line, "event:"):
 			event = strings.TrimSpace(line[len("event:"):])
 		case strings.HasPrefix(line, "data:"):
-			done, tok, fin, serr := judgeEvent(kind, event, strings.TrimSpace(line[len("data:"):]))
+			data := strings.TrimSpace(line[len("data:"):])
+			usage.see([]byte(data))
+			done, tok, fin, serr := judgeEvent(kind, event, data)
 			if serr != nil {
 				return serr
 			}

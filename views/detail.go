@@ -11,15 +11,17 @@ import (
 )
 
 // detailLines is the number of lines the detail pane shows besides its
-// chart: title, failure marks, phases, outcomes and timers.
-const detailLines = 5
+// chart: title, failure marks, phases, outcomes, timers and probe cost.
+const detailLines = 6
 
-// DetailHeight is the height the detail pane asks for.
-const DetailHeight = detailLines + 7
+// DetailHeight is the height the detail pane asks for. The probe cost line
+// took a row of the chart rather than one more row of the screen.
+const DetailHeight = detailLines + 6
 
 // Detail renders the selected provider in h lines: a latency chart over the
 // window with failures marked under it, the phases of the last probe, the
-// count of each outcome class and the policy's timers.
+// count of each outcome class, the policy's timers and what the probes
+// cost.
 func Detail(st State, w, h int, s Styles) string {
 	if st.Snap == nil || h <= 0 {
 		return ""
@@ -43,6 +45,7 @@ func Detail(st State, w, h int, s Styles) string {
 		truncate(phasesLine(p), w),
 		truncate(outcomesLine(p.Stats.ByClass), w),
 		truncate(timersLine(st, p), w),
+		truncate(costLine(p), w),
 	)
 	if len(lines) > h {
 		lines = lines[:h]

@@ -58,6 +58,8 @@ func eventLine(e monitor.Event, s Styles) string {
 	case monitor.EventState:
 		what = e.Provider + " " + StateLabel(monitor.State(e.From)) + " → " +
 			s.State(monitor.State(e.To)).Render(StateLabel(monitor.State(e.To)))
+	case monitor.EventMode:
+		what = "mode " + e.From + " → " + e.To + " (" + orNone(e.Provider) + " active)"
 	default:
 		what = e.Provider
 	}

@@ -60,6 +60,12 @@ func fixtureProvider(i int) monitor.ProviderSnapshot {
 		Interval: 10 * time.Second, Timeout: 5 * time.Second,
 		Traffic: monitor.BackendTraffic{Served: (i * 37) % 500},
 	}
+	switch i {
+	case 0: // models probes: free
+		p.ProbeCalls = 600
+	case 1: // chat probes at 2 tokens each
+		p.ProbeCalls, p.ProbeTokens = 1234, 2468
+	}
 	if b.ageSec < 0 {
 		return p
 	}

@@ -109,6 +109,7 @@ func (sv *server) run(ctx context.Context, sigs <-chan os.Signal) int {
 	monCtx, stopMonitor := context.WithCancel(context.Background())
 	monDone := make(chan struct{})
 	go func() { _ = sv.mon.Run(monCtx); close(monDone) }()
+	<-sv.mon.Started() // the API must not answer a command with "not running"
 	snaps, unsubscribe := sv.mon.Subscribe()
 	logged := make(chan struct{})
 	go func() { sv.logEvents(snaps); close(logged) }()

@@ -25,10 +25,10 @@ const (
 
 // Gateway defaults.
 const (
-	DefaultListen                = "127.0.0.1:8787"
-	DefaultMaxAttempts           = 3
-	DefaultMaxRequestBody        = ByteSize(10 << 20)
-	DefaultMaxResponseBuffer     = ByteSize(32 << 20)
+	DefaultListen            = "127.0.0.1:8787"
+	DefaultMaxAttempts       = 3
+	DefaultMaxRequestBody    = ByteSize(10 << 20)
+	DefaultMaxResponseBuffer = ByteSize(32 << 20)
 	// DefaultMaxConcurrentRequests is Envoy's default circuit breaker for
 	// requests to a cluster. It must hold every request that waits on a
 	// provider that hangs until the monitor notices (seconds): at 100 req/s

@@ -52,7 +52,8 @@ func (m *Metrics) Attempt(r probes.Result) {
 }
 
 // Request counts one client request by the last backend tried and its
-// outcome (a gateway.Outcome constant); it implements gateway.Observer.
+// outcome (one of the gateway's Outcome constants); it implements
+// gateway.Observer.
 func (m *Metrics) Request(backend string, _ int, outcome string) {
 	name := orNone(backend)
 	i := outcomeIndex(outcome)

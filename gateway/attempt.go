@@ -230,9 +230,13 @@ func (c *call) writeHead(w http.ResponseWriter, resp *http.Response, n int, leng
 	w.WriteHeader(resp.StatusCode)
 }
 
-// report sends this attempt's outcome to the monitor as passive health.
+// report sends this attempt's outcome to the monitor as passive health,
+// and to the observer.
 func (c *call) report() {
 	c.g.src.Report(c.res)
+	if c.g.obs != nil {
+		c.g.obs.Attempt(c.res)
+	}
 }
 
 // notAnAnswer says why a 2xx body on a JSON route is not the answer, or "".

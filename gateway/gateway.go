@@ -33,6 +33,9 @@ var _ Source = (*monitor.Monitor)(nil)
 
 // Options are the gateway's injectable parts; zero values take defaults.
 type Options struct {
+	// Observer, when set, is told each attempt's and each request's
+	// outcome (metrics); nil turns it off.
+	Observer Observer
 	// Client's Transport sends upstream requests (default: a transport
 	// tuned for many keep-alive connections). Only the Transport is used,
 	// as httputil.ReverseProxy does: a proxy hands redirects back to its
@@ -52,6 +55,7 @@ type Options struct {
 type Gateway struct {
 	cfg      config.Gateway
 	src      Source
+	obs      Observer // nil: nobody observes
 	upstream http.RoundTripper
 	ownsHTTP bool // the transport is ours: close its idle connections on shutdown
 	now      func() time.Time
@@ -94,6 +98,7 @@ func New(cfg *config.Config, src Source, opts Options) (*Gateway, error) {
 	if g.grace = opts.ShutdownGrace; g.grace <= 0 {
 		g.grace = DefaultShutdownGrace
 	}
+	g.obs = opts.Observer
 	if gc.Token != "" {
 		g.token = []byte(gc.Token)
 	}

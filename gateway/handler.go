@@ -61,6 +61,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		defer func() { <-g.slots }()
 	default:
 		overloaded(w)
+		g.observeRequest("", 0, OutcomeOverloaded)
 		return
 	}
 	req, ok := g.readRequest(w, r, rest)
@@ -182,10 +183,11 @@ func (g *Gateway) forward(w http.ResponseWriter, req *request) {
 		tried = append(tried, b)
 		out := g.attempt(w, req, tried)
 		if out.gone {
+			g.observeRequest(b.name, len(tried), OutcomeCanceled)
 			return
 		}
 		if out.committed {
-			g.record(b.name, len(tried), out.ok)
+			g.record(b.name, len(tried), committedOutcome(out.ok))
 			return
 		}
 		fails = append(fails, out.fail)
@@ -195,7 +197,7 @@ func (g *Gateway) forward(w http.ResponseWriter, req *request) {
 	if len(tried) > 0 {
 		last = tried[len(tried)-1].name
 	}
-	g.record(last, len(tried), false)
+	g.record(last, len(tried), OutcomeError)
 	writeFailure(w, req.rest, fails, last, budgetOut)
 }
 
@@ -222,6 +224,18 @@ func candidate(b *backend, rest string, tried []*backend) bool {
 	return b != nil && !slices.Contains(tried, b) && b.serves(rest)
 }
 
-func (g *Gateway) record(backend string, attempts int, ok bool) {
-	g.src.RecordRequest(monitor.RequestRecord{At: g.now(), Backend: backend, Attempts: attempts, OK: ok})
+// record counts a finished request for the monitor's traffic figures and
+// tells the observer how it ended.
+func (g *Gateway) record(backend string, attempts int, outcome string) {
+	g.src.RecordRequest(monitor.RequestRecord{At: g.now(), Backend: backend, Attempts: attempts, OK: outcome == OutcomeOK})
+	g.observeRequest(backend, attempts, outcome)
+}
+
+// committedOutcome is the outcome of a request whose answer reached the
+// client whole: ok, or an error status the backend gave.
+func committedOutcome(ok bool) string {
+	if ok {
+		return OutcomeOK
+	}
+	return OutcomeClientError
 }

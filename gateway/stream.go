@@ -64,7 +64,7 @@ func (c *call) relayOut(w http.ResponseWriter, resp *http.Response, n int, lengt
 	if sse {
 		r.errorEvent("switchboard: backend " + c.b.name + " broke the stream: " + c.res.Err)
 	}
-	c.g.record(c.b.name, n, false)
+	c.g.record(c.b.name, n, OutcomeBroken)
 	// Abort so the body does not end cleanly either: clients that ignore
 	// error events, and every client of a body without a length, would
 	// otherwise take a truncated answer for a whole one.

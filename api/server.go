@@ -45,6 +45,9 @@ type Options struct {
 	// context ends; default config.DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
 	Heartbeat       time.Duration // default DefaultHeartbeat
+	// Metrics serves GET /metrics (Prometheus's exposition) behind the
+	// same tokens: a viewer may scrape. nil: no /metrics.
+	Metrics http.Handler
 }
 
 // Server is the HTTP API over one Source.
@@ -121,6 +124,11 @@ func (s *Server) routes() http.Handler {
 	s.route(mux, "GET", "/api/v1/events", config.RoleViewer, s.events)
 	s.route(mux, "GET", "/api/v1/stream", config.RoleViewer, s.stream)
 	s.route(mux, "POST", "/api/v1/commands", config.RoleOperator, s.command)
+	if h := s.opts.Metrics; h != nil {
+		s.route(mux, "GET", "/metrics", config.RoleViewer, func(w http.ResponseWriter, r *http.Request, _ caller) {
+			h.ServeHTTP(w, r)
+		})
+	}
 	mux.Handle("/", s.guard(config.RoleViewer, func(w http.ResponseWriter, r *http.Request, _ caller) {
 		writeError(w, http.StatusNotFound, "no such endpoint %s; see the API reference in the README", r.URL.Path)
 	}))

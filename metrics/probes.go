@@ -73,14 +73,7 @@ func (m *Metrics) ObserveProbe(provider string, r probes.Result) {
 	if r.OK() {
 		s.duration.Observe(r.Latency.Seconds())
 	}
-	// Probe cost hook: once a probe's Result (or the Snapshot) carries
-	// the tokens it spent, count them here with AddProbeTokens.
-}
-
-// AddProbeTokens adds n tokens spent by the named provider's probes to
-// switchboard_probe_tokens_total. It is the hook for the probe cost work
-// of issue 14: nothing counts probe tokens yet, so nothing calls it, and
-// the counter has no series until something does.
-func (m *Metrics) AddProbeTokens(provider string, n int) {
-	m.probeTokens.WithLabelValues(provider).Add(float64(max(n, 0)))
+	// What the probe spent (chat and stream probes bill tokens): the
+	// series exists from the first probe on, at 0 for a models probe.
+	m.probeTokens.WithLabelValues(provider).Add(float64(max(r.Tokens, 0)))
 }

@@ -13,7 +13,10 @@ import (
 
 	"switchboard/config"
 	"switchboard/gateway"
+	"switchboard/metrics"
 	"switchboard/monitor"
+	"switchboard/notify"
+	"switchboard/probes"
 )
 
 const serveUsage = `Usage: switchboard serve [--config FILE] [--state-dir DIR] [--reset-state]
@@ -104,13 +107,19 @@ func runServeWith(ctx context.Context, args []string, s stdio, sigs <-chan os.Si
 		"providers", len(cfg.Providers), "gomaxprocs", runtime.GOMAXPROCS(0), "state_dir", dir,
 		"shutdown_timeout", cfg.ShutdownTimeout.D().String())
 	journal, restored := state.journal()
-	sv := &server{log: log, secrets: secrets, path: cfg.Path, cfg: cfg,
-		mon: monitor.New(cfg, monitor.Options{Journal: journal, Restored: restored})}
+	met := metrics.New(cfg)
+	client := probes.NewClient()
+	probe := func(ctx context.Context, p config.Provider) probes.Result { return probes.Probe(ctx, client, p) }
+	sv := &server{log: log, secrets: secrets, path: cfg.Path, cfg: cfg, met: met,
+		ntf: notify.New(cfg.Notify, notify.Options{Logger: log, Secrets: secrets.list}),
+		mon: monitor.New(cfg, monitor.Options{Client: client, Probe: met.WrapProbe(probe),
+			Journal: journal, Restored: restored})}
+	met.Watch(sv.mon)
 	if hooks.monitor != nil {
 		hooks.monitor(sv.mon)
 	}
 	if cfg.Gateway != nil {
-		gw, err := gateway.New(cfg, sv.mon, gateway.Options{ShutdownGrace: cfg.ShutdownTimeout.D()})
+		gw, err := gateway.New(cfg, sv.mon, gateway.Options{ShutdownGrace: cfg.ShutdownTimeout.D(), Observer: met})
 		if err != nil {
 			log.Error("gateway refused", "error", err.Error())
 			return ExitConfig

@@ -13,7 +13,9 @@ import (
 	"switchboard/api"
 	"switchboard/config"
 	"switchboard/gateway"
+	"switchboard/metrics"
 	"switchboard/monitor"
+	"switchboard/notify"
 )
 
 // stopMargin is how much longer than shutdown_timeout serve waits for its
@@ -30,6 +32,8 @@ type server struct {
 	cfg     *config.Config
 	mon     *monitor.Monitor
 	gw      *gateway.Gateway // nil without a gateway section
+	met     *metrics.Metrics // served at the API's /metrics
+	ntf     *notify.Notifier // the config's notify destinations
 }
 
 // component is a server that serve starts beside the monitor and drains on
@@ -76,7 +80,7 @@ func (sv *server) extraComponents() ([]component, error) {
 		apiCfg = sv.cfg.API
 	}
 	srv, err := api.New(sv.mon, *apiCfg, api.Options{Ready: sv.ready, Logger: sv.log,
-		ShutdownTimeout: sv.cfg.ShutdownTimeout.D()})
+		ShutdownTimeout: sv.cfg.ShutdownTimeout.D(), Metrics: sv.met.Handler()})
 	if err != nil {
 		return nil, err
 	}
@@ -113,11 +117,15 @@ func (sv *server) run(ctx context.Context, sigs <-chan os.Signal) int {
 	snaps, unsubscribe := sv.mon.Subscribe()
 	logged := make(chan struct{})
 	go func() { sv.logEvents(snaps); close(logged) }()
+	var aside sync.WaitGroup // what reads the monitor's events: ends with it
+	aside.Go(func() { sv.met.Follow(monCtx) })
+	aside.Go(func() { _ = sv.ntf.Run(monCtx, sv.mon) })
 
 	code := sv.serve(ctx, sigs)
 
 	stopMonitor()
 	<-monDone
+	aside.Wait()
 	unsubscribe() // the logger then logs what the final snapshot holds
 	<-logged
 	sv.log.Info("stopped", "exit", code)

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +36,19 @@ func TestServeRunsTheGatewayAndLogsJSON(t *testing.T) {
 	}
 	if st, err := client.State(context.Background()); err != nil || st.Mode != "PINNED" {
 		t.Fatalf("state through serve's API: %+v, %v; want PINNED", st, err)
+	}
+	// Prometheus scrapes the same listener: the chat and the pin are in it.
+	resp, err := http.Get(sv.apiURL() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	for _, want := range []string{`switchboard_active_backend{provider="primary"} 1`, `switchboard_mode{mode="pinned"} 1`,
+		`switchboard_gateway_requests_total{backend="primary",outcome="ok"} 1`} {
+		if !strings.Contains(string(scrape), want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, scrape)
+		}
 	}
 	if code := sv.stop(syscall.SIGTERM); code != ExitOK {
 		t.Fatalf("exit %d after SIGTERM, want 0:\n%s", code, sv.log.String())

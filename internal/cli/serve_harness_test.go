@@ -72,11 +72,23 @@ type served struct {
 func startServe(t *testing.T, config string) *served {
 	t.Helper()
 	dir := t.TempDir()
-	sv := &served{t: t, dir: dir, path: writeFile(t, dir, "config.yaml", config), log: &logBuf{},
+	path := writeFile(t, dir, "config.yaml", config)
+	return startServeIn(t, dir, path, "--state-dir", filepath.Join(dir, "state"))
+}
+
+// startServeArgs starts serve on the config file at path with more args.
+func startServeArgs(t *testing.T, path string, args ...string) *served {
+	t.Helper()
+	return startServeIn(t, filepath.Dir(path), path, args...)
+}
+
+func startServeIn(t *testing.T, dir, path string, more ...string) *served {
+	t.Helper()
+	sv := &served{t: t, dir: dir, path: path, log: &logBuf{},
 		sigs: make(chan os.Signal, 1), exit: make(chan int, 1),
 		http: &http.Client{Transport: &http.Transport{}, Timeout: time.Minute}}
 	monc := make(chan *monitor.Monitor, 1)
-	args := []string{"--config", sv.path, "--state-dir", filepath.Join(dir, "state")}
+	args := append([]string{"--config", sv.path}, more...)
 	s := stdio{in: strings.NewReader(""), out: &sv.out, err: sv.log}
 	go func() {
 		sv.exit <- runServeWith(context.Background(), args, s, sv.sigs, serveHooks{monitor: func(m *monitor.Monitor) { monc <- m }})

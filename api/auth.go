@@ -5,11 +5,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/netip"
-	"net/url"
 	"strings"
+
+	"switchboard/internal/localnet"
 
 	"switchboard/config"
 	"switchboard/monitor"
@@ -113,43 +112,7 @@ func (s *Server) authenticate(r *http.Request) (caller, error) {
 }
 
 // localRequest reports whether a request comes from a program on this
-// machine: a loopback peer, a loopback Host (not a name of a web page's
-// own that resolves to 127.0.0.1: DNS rebinding) and no foreign Origin (a
-// cross-site request from a page in the operator's browser), as the
-// gateway's localClient does.
+// machine: a loopback peer, and no sign of a web page (see localnet).
 func localRequest(r *http.Request) bool {
-	if !loopbackHost(r.RemoteAddr) || !loopbackHost(r.Host) {
-		return false
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true // curl, ctl and attach send none
-	}
-	u, err := url.Parse(origin)
-	return err == nil && loopbackHost(u.Host) // "null" (a sandboxed page) is not
-}
-
-// loopbackHost reports whether host[:port] names this machine: localhost
-// (and its subdomains, RFC 6761) or a loopback address.
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	host = strings.ToLower(strings.Trim(host, "[]"))
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
-}
-
-// isLoopback reports whether a listen host is certainly loopback without a
-// DNS lookup; an empty host means every interface.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return localnet.Host(r.RemoteAddr) && localnet.Request(r)
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"switchboard/internal/localnet"
+
 	"switchboard/config"
 	"switchboard/monitor"
 )
@@ -102,7 +104,7 @@ func checkListen(listen string, hasTokens bool) error {
 	if err != nil {
 		return fmt.Errorf("api: listen address %q: %w", listen, err)
 	}
-	if !hasTokens && !isLoopback(host) {
+	if !hasTokens && !localnet.IsLoopback(host) {
 		return fmt.Errorf("api: refusing to listen on non-loopback address %q without api.tokens", listen)
 	}
 	return nil

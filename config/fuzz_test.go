@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"switchboard/internal/localnet"
 )
 
 // fuzzSecret is what every environment variable holds during fuzzing, so
@@ -71,7 +73,7 @@ func checkAccepted(t *testing.T, c *Config) {
 		host, _, err := net.SplitHostPort(g.Listen)
 		if err != nil || g.MaxAttempts < 1 || g.MaxRequestBody <= 0 || g.MaxResponseBuffer <= 0 ||
 			g.MaxConcurrentRequests < 1 || !(g.RetryBudget > 0 && g.RetryBudget <= 1) ||
-			g.UpstreamTimeout <= 0 || g.BodyTimeout <= 0 || (!isLoopback(host) && g.Token == "") ||
+			g.UpstreamTimeout <= 0 || g.BodyTimeout <= 0 || (!localnet.IsLoopback(host) && g.Token == "") ||
 			g.Token != strings.TrimSpace(g.Token) {
 			t.Fatalf("accepted a bad gateway: %+v", g)
 		}

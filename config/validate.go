@@ -4,7 +4,8 @@ import (
 	"net"
 	"net/url"
 	"strconv"
-	"strings"
+
+	"switchboard/internal/localnet"
 )
 
 // kinds lists the valid provider kinds in the order messages show them.
@@ -85,19 +86,9 @@ func (d *decoder) checkListen(f *fields, section, listen string, secured bool, e
 		d.add(at, `%s.listen: must be host:port such as %q, got %s`, section, example, f.text("listen"))
 		return
 	}
-	if !isLoopback(host) && !secured {
+	if !localnet.IsLoopback(host) && !secured {
 		d.add(at, "%s.listen: %s is not a loopback address; %s", section, f.text("listen"), fix)
 	}
-}
-
-// isLoopback reports whether host is certainly loopback without a DNS
-// lookup; an empty host means every interface.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // checkURL reports what is wrong with an endpoint URL, "" when it is fine.

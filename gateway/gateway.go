@@ -9,9 +9,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
+
+	"switchboard/internal/localnet"
 
 	"switchboard/config"
 	"switchboard/monitor"
@@ -128,20 +129,10 @@ func checkListen(listen, token string) error {
 	if err != nil {
 		return fmt.Errorf("gateway: listen address %q: %w", listen, err)
 	}
-	if token == "" && !isLoopback(host) {
+	if token == "" && !localnet.IsLoopback(host) {
 		return fmt.Errorf("gateway: refusing to listen on non-loopback address %q without gateway.token", listen)
 	}
 	return nil
-}
-
-// isLoopback reports whether host is certainly loopback without a DNS
-// lookup; an empty host means every interface.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // upstreamTransport is the caller's client's transport, or a tuned one.

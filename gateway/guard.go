@@ -1,44 +1,17 @@
 package gateway
 
 import (
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
+
+	"switchboard/internal/localnet"
 )
 
 // localClient reports whether a request comes from a local program, which
-// is who a gateway without a token serves. A web page in the operator's
-// browser can reach loopback too: by DNS rebinding (a name of its own that
-// resolves to 127.0.0.1, so Host is that name) or by a plain cross-site
-// request (so Origin is the page's). Either would spend the providers' keys.
-func localClient(r *http.Request) bool {
-	if !loopbackHost(r.Host) {
-		return false
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true // SDKs and curl send none
-	}
-	u, err := url.Parse(origin)
-	return err == nil && loopbackHost(u.Host) // "null" (a sandboxed page) is not
-}
-
-// loopbackHost reports whether host[:port] names this machine: localhost
-// (and its subdomains, RFC 6761) or a loopback address.
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	host = strings.ToLower(strings.Trim(host, "[]"))
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
-}
+// is who a gateway without a token serves: a page in the operator's browser
+// must not spend the providers' keys.
+func localClient(r *http.Request) bool { return localnet.Request(r) }
 
 // hasDotSegment reports whether the client path rest has a "." or ".."
 // segment, raw or percent-encoded ("%2e%2e", "..%2f"). Spliced after the

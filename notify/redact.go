@@ -5,10 +5,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"switchboard/config"
+	"switchboard/probes"
 )
 
 // minSecret is the shortest text redacted: shorter ones ("llm", "--team")
@@ -72,20 +71,4 @@ func webhookSecrets(raw string) []string {
 // oneLine makes a receiver's or a program's words one printable line of at
 // most n bytes: an escape sequence in them must not reach a terminal that
 // shows the log.
-func oneLine(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && !unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func oneLine(s string, n int) string { return probes.ShortN(s, n) }

@@ -42,9 +42,14 @@ const maxErr = 120
 // Short makes an error text one printable line of at most maxErr bytes, cut
 // on a rune boundary. Redact before calling it: a cut secret could no longer
 // be found.
-func Short(s string) string {
-	// A provider's message is its own text: an escape sequence in it would
-	// clear or retitle the operator's terminal wherever it is printed.
+func Short(s string) string { return ShortN(s, maxErr) }
+
+// ShortN makes s one printable line of at most n bytes (n > 3), cut on a
+// rune boundary with an ellipsis. Text from elsewhere (a provider's error,
+// a status page, a webhook's answer) is someone else's: an escape
+// sequence in it would clear or retitle the operator's terminal wherever
+// it is printed, so control characters go and lines are joined.
+func ShortN(s string, n int) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) && !unicode.IsSpace(r) {
 			return -1
@@ -52,11 +57,11 @@ func Short(s string) string {
 		return r
 	}, s)
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= maxErr {
+	if len(s) <= n {
 		return s
 	}
 	const ellipsis = "…"
-	cut := maxErr - len(ellipsis)
+	cut := n - len(ellipsis)
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}

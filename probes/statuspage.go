@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"switchboard/config"
 )
@@ -102,18 +101,7 @@ const maxStatusWord = 32
 // someone else's text: an escape sequence in it would retitle or clear the
 // operator's terminal wherever the word is shown. Short drops control
 // characters and joins lines, as for error texts; the bound is tighter.
-func statusText(s string) string {
-	s = Short(s)
-	if len(s) <= maxStatusWord {
-		return s
-	}
-	const ellipsis = "…"
-	cut := maxStatusWord - len(ellipsis)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + ellipsis
-}
+func statusText(s string) string { return ShortN(s, maxStatusWord) }
 
 // maxStatusRedirects is how many redirects a status page may take (http to
 // https, a moved host): a public page, so no key can follow them.

@@ -115,6 +115,7 @@ func runServeWith(ctx context.Context, args []string, s stdio, sigs <-chan os.Si
 		mon: monitor.New(cfg, monitor.Options{Client: client, Probe: met.WrapProbe(probe),
 			Journal: journal, Restored: restored})}
 	met.Watch(sv.mon)
+	met.WatchNotifier(sv.ntf)
 	if hooks.monitor != nil {
 		hooks.monitor(sv.mon)
 	}

@@ -80,7 +80,10 @@ func TestDecisionsAreRecordedBeforeTheyAreAcknowledged(t *testing.T) {
 			t.Fatalf("journal holds pin %q at seq %d (events to %d); the ack said seq %d",
 				r.State.Pinned, r.State.Seq, r.Events[len(r.Events)-1].Seq, ack.Seq)
 		}
-		if j.samples == 0 {
+		j.mu.Lock()
+		samples := j.samples
+		j.mu.Unlock()
+		if samples == 0 {
 			t.Fatal("no probe samples reached the journal")
 		}
 		m2 := New(cfg, Options{Probe: newScript().probe, Restored: r})

@@ -1,0 +1,118 @@
+package fleet
+
+import (
+	"net"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"go.etcd.io/etcd/server/v3/embed"
+	"go.uber.org/zap"
+)
+
+// etcdServer is a real single-member etcd, embedded in the test process,
+// on loopback ports of its own, that a test can stop and start again on
+// the same ports and data (an outage).
+type etcdServer struct {
+	t        testing.TB
+	cfg      *embed.Config
+	endpoint string
+
+	mu      sync.Mutex
+	e       *embed.Etcd
+	closing chan struct{} // closed when the last stop has finished
+}
+
+// startEtcd starts an etcd for t, stopped when t ends.
+func startEtcd(t testing.TB) *etcdServer {
+	t.Helper()
+	cfg := embed.NewConfig()
+	cfg.Name = "test"
+	cfg.Dir = t.TempDir()
+	client, peer := loopbackURL(t), loopbackURL(t)
+	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{client}, []url.URL{client}
+	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{peer}, []url.URL{peer}
+	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
+	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
+	cfg.UnsafeNoFsync = true // a test's data need not survive a power cut
+	s := &etcdServer{t: t, cfg: cfg, endpoint: client.String()}
+	s.start()
+	t.Cleanup(s.stop)
+	return s
+}
+
+// loopbackURL is http://127.0.0.1:PORT on a port free a moment ago.
+func loopbackURL(t testing.TB) url.URL {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	_ = ln.Close()
+	return url.URL{Scheme: "http", Host: "127.0.0.1:" + strconv.Itoa(port)}
+}
+
+// start starts the server (again) and waits until it serves.
+func (s *etcdServer) start() {
+	s.t.Helper()
+	if s.closing != nil {
+		<-s.closing
+	}
+	var e *embed.Etcd
+	var err error
+	// A restart may find its port still held for a moment.
+	for range 50 {
+		if e, err = embed.StartEtcd(s.cfg); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		s.t.Fatalf("starting etcd: %v", err)
+	}
+	select {
+	case <-e.Server.ReadyNotify():
+	case <-time.After(20 * time.Second):
+		e.Close()
+		s.t.Fatal("etcd did not become ready within 20s")
+	}
+	s.mu.Lock()
+	s.e = e
+	s.mu.Unlock()
+}
+
+// stop stops the server; its data stays for start. It returns once the
+// server no longer answers; the rest of its shutdown (up to its request
+// timeout, 7s, for open streams) goes on in the background, and start and
+// the test's end wait for it.
+func (s *etcdServer) stop() {
+	s.mu.Lock()
+	e := s.e
+	s.e = nil
+	s.mu.Unlock()
+	if e == nil {
+		return
+	}
+	closed := make(chan struct{})
+	go func() { e.Close(); close(closed) }()
+	s.closing = closed
+	s.t.Cleanup(func() { <-closed })
+	// The client listener closes first: from then on nothing new is served.
+	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(5 * time.Millisecond) {
+		if c, err := net.DialTimeout("tcp", s.cfg.ListenClientUrls[0].Host, 50*time.Millisecond); err != nil {
+			return
+		} else {
+			_ = c.Close()
+		}
+	}
+}
+
+// revision is the store's current revision: each write adds one.
+func (s *etcdServer) revision() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.e.Server.KV().Rev()
+}

@@ -234,7 +234,17 @@ func (m *Monitor) publish() {
 	// the monitor still publishes (routing must go on) and says so.
 	_ = m.commitPending()
 	s := m.core.snapshot(m.clock.Now(), m.seq)
-	s.Dropped, s.JournalErr, s.Fleet = m.dropped.Load(), m.journalErr, m.fleet
+	s.Dropped, s.JournalErr = m.dropped.Load(), m.journalErr
+	if f := m.fleet; f != nil {
+		// Whether it leads is the monitor's own word, exact for the
+		// events this snapshot shows (notify sends only a leader's).
+		cp := *f
+		cp.Leading = !m.core.following
+		if cp.Leading {
+			cp.Leader = cp.Replica
+		}
+		s.Fleet = &cp
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.snap.Store(s) // under the lock, so Subscribe sees a publish wholly or not at all

@@ -110,16 +110,24 @@ func runServeWith(ctx context.Context, args []string, s stdio, sigs <-chan os.Si
 	met := metrics.New(cfg)
 	client := probes.NewClient()
 	probe := func(ctx context.Context, p config.Provider) probes.Result { return probes.Probe(ctx, client, p) }
+	monOpts := monitor.Options{Client: client, Probe: met.WrapProbe(probe), Journal: journal, Restored: restored}
+	if cfg.Fleet != nil {
+		// Every replica starts following, on its own last copy, until
+		// the fleet says who leads.
+		monOpts.Follow, monOpts.Replica = true, cfg.Fleet.Replica
+	}
 	sv := &server{log: log, secrets: secrets, path: cfg.Path, cfg: cfg, met: met,
 		ntf: notify.New(cfg.Notify, notify.Options{Logger: log, Secrets: secrets.list}),
-		mon: monitor.New(cfg, monitor.Options{Client: client, Probe: met.WrapProbe(probe),
-			Journal: journal, Restored: restored})}
+		mon: monitor.New(cfg, monOpts)}
+	if code := sv.joinFleet(journal); code != ExitOK {
+		return code
+	}
 	met.Watch(sv.mon)
 	if hooks.monitor != nil {
 		hooks.monitor(sv.mon)
 	}
 	if cfg.Gateway != nil {
-		gw, err := gateway.New(cfg, sv.mon, gateway.Options{ShutdownGrace: cfg.ShutdownTimeout.D(), Observer: met})
+		gw, err := gateway.New(cfg, sv.source(), gateway.Options{ShutdownGrace: cfg.ShutdownTimeout.D(), Observer: met})
 		if err != nil {
 			log.Error("gateway refused", "error", err.Error())
 			return ExitConfig

@@ -208,7 +208,7 @@ func TestStoreOutage(t *testing.T) {
 	srv := apiServer(t, fl.rep)
 
 	stopped := time.Now()
-	f.etcd.stop()
+	f.etcd.Stop()
 	t.Logf("etcd stopped in %s", time.Since(stopped))
 	eventually(t, 3*time.Second, "every replica sees the store unreachable", func() bool {
 		for _, nd := range f.live() {
@@ -235,7 +235,7 @@ func TestStoreOutage(t *testing.T) {
 		}
 	}
 
-	f.etcd.start()
+	f.etcd.Restart()
 	back := time.Now()
 	lead = f.leader(lease + 10*time.Second)
 	t.Logf("%s leads %s after etcd came back", lead.name, time.Since(back))
@@ -301,7 +301,7 @@ func post(t *testing.T, base, body string) (int, string) {
 // client is an etcd client of the test's own, closed when it ends.
 func (f *fleetOf) client() *clientv3.Client {
 	f.t.Helper()
-	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{f.etcd.endpoint}, DialTimeout: 2 * time.Second})
+	cli, err := clientv3.New(clientv3.Config{Endpoints: []string{f.etcd.Endpoint}, DialTimeout: 2 * time.Second})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"switchboard/config"
+	"switchboard/internal/etcdtest"
 	"switchboard/monitor"
 	"switchboard/probes"
 )
@@ -80,7 +81,7 @@ type node struct {
 // fleetOf is a test fleet on one etcd.
 type fleetOf struct {
 	t     *testing.T
-	etcd  *etcdServer
+	etcd  *etcdtest.Server
 	world *outcomes
 	lease time.Duration
 	nodes []*node
@@ -88,7 +89,7 @@ type fleetOf struct {
 
 func newFleet(t *testing.T, n int, lease time.Duration) *fleetOf {
 	t.Helper()
-	f := &fleetOf{t: t, etcd: startEtcd(t), world: newOutcomes(), lease: lease}
+	f := &fleetOf{t: t, etcd: etcdtest.Start(t), world: newOutcomes(), lease: lease}
 	for i := range n {
 		f.add(fmt.Sprintf("r%d", i+1))
 	}
@@ -98,7 +99,7 @@ func newFleet(t *testing.T, n int, lease time.Duration) *fleetOf {
 // add starts one more replica.
 func (f *fleetOf) add(name string) *node {
 	f.t.Helper()
-	cfg := testConfig(f.etcd.endpoint, name, f.lease)
+	cfg := testConfig(f.etcd.Endpoint, name, f.lease)
 	mon := monitor.New(cfg, monitor.Options{Follow: true, Replica: name, Probe: f.world.probeFor(name),
 		Status: func(context.Context, config.Provider) probes.StatusWord { return probes.StatusWord{} }})
 	rep, err := New(*cfg.Fleet, Options{Monitor: mon, CheckEvery: 100 * time.Millisecond, CheckTimeout: 400 * time.Millisecond,

@@ -1,4 +1,7 @@
-package fleet
+// Package etcdtest runs a real single-member etcd inside a test process
+// (go.etcd.io/etcd/server/v3/embed), on loopback ports of its own, so
+// that the fleet's tests need no etcd installed. Only tests import it.
+package etcdtest
 
 import (
 	"net"
@@ -12,21 +15,23 @@ import (
 	"go.uber.org/zap"
 )
 
-// etcdServer is a real single-member etcd, embedded in the test process,
-// on loopback ports of its own, that a test can stop and start again on
-// the same ports and data (an outage).
-type etcdServer struct {
-	t        testing.TB
-	cfg      *embed.Config
-	endpoint string
+// Server is a real single-member etcd, embedded in the test process, on
+// loopback ports of its own, that a test can stop and start again on the
+// same ports and data (an outage).
+type Server struct {
+	// Endpoint is the client URL, http://127.0.0.1:PORT.
+	Endpoint string
+
+	t   testing.TB
+	cfg *embed.Config
 
 	mu      sync.Mutex
 	e       *embed.Etcd
 	closing chan struct{} // closed when the last stop has finished
 }
 
-// startEtcd starts an etcd for t, stopped when t ends.
-func startEtcd(t testing.TB) *etcdServer {
+// Start starts an etcd for t, stopped when t ends.
+func Start(t testing.TB) *Server {
 	t.Helper()
 	cfg := embed.NewConfig()
 	cfg.Name = "test"
@@ -37,9 +42,9 @@ func startEtcd(t testing.TB) *etcdServer {
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
 	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
 	cfg.UnsafeNoFsync = true // a test's data need not survive a power cut
-	s := &etcdServer{t: t, cfg: cfg, endpoint: client.String()}
-	s.start()
-	t.Cleanup(s.stop)
+	s := &Server{t: t, cfg: cfg, Endpoint: client.String()}
+	s.Restart()
+	t.Cleanup(s.Stop)
 	return s
 }
 
@@ -55,8 +60,8 @@ func loopbackURL(t testing.TB) url.URL {
 	return url.URL{Scheme: "http", Host: "127.0.0.1:" + strconv.Itoa(port)}
 }
 
-// start starts the server (again) and waits until it serves.
-func (s *etcdServer) start() {
+// Restart starts the server (again, after Stop) and waits until it serves.
+func (s *Server) Restart() {
 	s.t.Helper()
 	if s.closing != nil {
 		<-s.closing
@@ -84,11 +89,11 @@ func (s *etcdServer) start() {
 	s.mu.Unlock()
 }
 
-// stop stops the server; its data stays for start. It returns once the
+// Stop stops the server; its data stays for Restart. It returns once the
 // server no longer answers; the rest of its shutdown (up to its request
-// timeout, 7s, for open streams) goes on in the background, and start and
-// the test's end wait for it.
-func (s *etcdServer) stop() {
+// timeout, 7s, for open streams) goes on in the background, and Restart
+// and the test's end wait for it.
+func (s *Server) Stop() {
 	s.mu.Lock()
 	e := s.e
 	s.e = nil
@@ -110,8 +115,8 @@ func (s *etcdServer) stop() {
 	}
 }
 
-// revision is the store's current revision: each write adds one.
-func (s *etcdServer) revision() int64 {
+// Revision is the store's current revision: each write adds one.
+func (s *Server) Revision() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.e.Server.KV().Rev()

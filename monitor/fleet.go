@@ -89,6 +89,7 @@ func (m *Monitor) Lead(r *Restored, j Journal, note string) error {
 		m.core.following, m.core.adopted = false, nil
 		m.journal = j
 		if r != nil && (r.State != nil || len(r.Events) > 0) {
+			m.core.forgetAdopted()
 			m.core.restoreAs(r, now, note)
 			m.committed = restoredSeq(r)
 		} else {
@@ -225,6 +226,20 @@ func (c *core) adopt(st *Persisted) {
 	if st.Seq > c.seq {
 		c.seq = st.Seq
 	}
+}
+
+// forgetAdopted makes the core what restore expects to start from: each
+// provider enabled or disabled as the config says, and no pin. What the
+// fleet store holds is then restored over it, not over what this replica
+// last adopted, which may be older.
+func (c *core) forgetAdopted() {
+	for _, p := range c.provs {
+		p.enabled, p.dirty = p.cfg.IsEnabled(), true
+		if !p.enabled {
+			p.state, p.cause = StateDisabled, "disabled in config"
+		}
+	}
+	c.pinned, c.pinnedUntil = "", time.Time{}
 }
 
 // setSaved makes p what pp says, as a rollback or a leader's state does.

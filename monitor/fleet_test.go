@@ -218,3 +218,29 @@ func TestRouteChangeIsRecorded(t *testing.T) {
 		}
 	})
 }
+
+// A new leader restores what the fleet store holds, not what it last
+// adopted: a provider the operator re-enabled since is enabled, and a pin
+// since cleared is gone.
+func TestLeadRestoresOverAStaleAdoption(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := runningWith(t, newScript(), testConfig("alpha", "bravo", "charlie"), Options{Follow: true})
+		synctest.Wait()
+		st, events := leaderState(time.Now())
+		st.Providers[2].Enabled, st.Providers[2].State = false, StateDisabled
+		if err := m.Adopt(st, events); err != nil {
+			t.Fatal(err)
+		}
+		fresh := *st
+		fresh.Providers = slices.Clone(st.Providers)
+		fresh.Providers[2].Enabled, fresh.Providers[2].State = true, StateUp
+		fresh.Pinned, fresh.Mode, fresh.Seq = "", ModeAuto, 5
+		if err := m.Lead(&Restored{State: &fresh, Events: events}, &memJournal{}, "r1 leads the fleet"); err != nil {
+			t.Fatal(err)
+		}
+		s := m.Snapshot()
+		if p, _ := s.Provider("charlie"); !p.Enabled || p.State != StateUp || s.Pinned != "" {
+			t.Fatalf("after Lead: charlie %+v, pinned %q; want the store's: enabled and up, no pin", p, s.Pinned)
+		}
+	})
+}

@@ -77,6 +77,17 @@ func (r *Replica) Apply(o monitor.Order) (monitor.Ack, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), r.opts.CommandTimeout+r.opts.CheckTimeout)
 	defer cancel()
 
+	// The answer's watch is open before the command is queued: a watch
+	// that starts at a revision already past is served by etcd's catch-up
+	// loop, every 100 ms, and a quick leader's answer would wait for it.
+	wctx, wcancel := context.WithCancel(ctx)
+	defer wcancel()
+	wch := cli.Watch(wctx, r.keys.result(id), clientv3.WithCreatedNotify())
+	select {
+	case <-wch:
+	case <-time.After(r.opts.CheckTimeout):
+		return monitor.Ack{}, fmt.Errorf("%w: the fleet store (etcd) did not answer in time", monitor.ErrNotRecorded)
+	}
 	var cmps []clientv3.Cmp
 	if o.ExpectActive != "" {
 		cmps = append(cmps, clientv3.Compare(clientv3.Value(r.keys.active), "=", o.ExpectActive))
@@ -95,7 +106,7 @@ func (r *Replica) Apply(o monitor.Order) (monitor.Ack, error) {
 		}
 		return monitor.Ack{}, &monitor.StaleError{Msg: fmt.Sprintf("expected %s active, but the fleet's active backend is now %s", o.ExpectActive, now)}
 	}
-	res, err := r.await(ctx, cli, id, resp.Header.Revision, rec.Deadline)
+	res, err := r.await(ctx, cli, wch, id, rec.Deadline)
 	if err != nil {
 		return monitor.Ack{}, err
 	}
@@ -127,13 +138,10 @@ func (r *Replica) knows(cmd monitor.Command) error {
 	return nil
 }
 
-// await waits for the leader's answer to command id, queued at revision
-// rev, until deadline; then withdraws it (see Apply).
-func (r *Replica) await(ctx context.Context, cli *clientv3.Client, id string, rev int64, deadline time.Time) (*resultRecord, error) {
+// await waits on wch for the leader's answer to command id until
+// deadline; then withdraws it (see Apply).
+func (r *Replica) await(ctx context.Context, cli *clientv3.Client, wch clientv3.WatchChan, id string, deadline time.Time) (*resultRecord, error) {
 	key := r.keys.result(id)
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	wch := cli.Watch(wctx, key, clientv3.WithRev(rev+1))
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	for {

@@ -12,6 +12,7 @@ import (
 	"switchboard/internal/etcdtest"
 	"switchboard/monitor"
 	"switchboard/probes"
+	"switchboard/store"
 )
 
 // outcomes is what every provider answers probes, shared by a fleet's
@@ -80,16 +81,25 @@ type node struct {
 
 // fleetOf is a test fleet on one etcd.
 type fleetOf struct {
-	t     *testing.T
+	t     testing.TB
 	etcd  *etcdtest.Server
 	world *outcomes
 	lease time.Duration
 	nodes []*node
+	// stateFiles gives each replica added from now on a state file of its
+	// own (store.Store), as serve does.
+	stateFiles bool
 }
 
-func newFleet(t *testing.T, n int, lease time.Duration) *fleetOf {
+func newFleet(t testing.TB, n int, lease time.Duration) *fleetOf {
 	t.Helper()
-	f := &fleetOf{t: t, etcd: etcdtest.Start(t), world: newOutcomes(), lease: lease}
+	return newFleetOn(t, etcdtest.Start(t), n, lease, false)
+}
+
+// newFleetOn is newFleet on a given etcd.
+func newFleetOn(t testing.TB, etcd *etcdtest.Server, n int, lease time.Duration, stateFiles bool) *fleetOf {
+	t.Helper()
+	f := &fleetOf{t: t, etcd: etcd, world: newOutcomes(), lease: lease, stateFiles: stateFiles}
 	for i := range n {
 		f.add(fmt.Sprintf("r%d", i+1))
 	}
@@ -100,9 +110,18 @@ func newFleet(t *testing.T, n int, lease time.Duration) *fleetOf {
 func (f *fleetOf) add(name string) *node {
 	f.t.Helper()
 	cfg := testConfig(f.etcd.Endpoint, name, f.lease)
-	mon := monitor.New(cfg, monitor.Options{Follow: true, Replica: name, Probe: f.world.probeFor(name),
+	var local monitor.Journal
+	if f.stateFiles {
+		st, err := store.Open(f.t.TempDir(), store.Options{})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		f.t.Cleanup(func() { _ = st.Close() })
+		local = st
+	}
+	mon := monitor.New(cfg, monitor.Options{Follow: true, Replica: name, Probe: f.world.probeFor(name), Journal: local,
 		Status: func(context.Context, config.Provider) probes.StatusWord { return probes.StatusWord{} }})
-	rep, err := New(*cfg.Fleet, Options{Monitor: mon, CheckEvery: 100 * time.Millisecond, CheckTimeout: 400 * time.Millisecond,
+	rep, err := New(*cfg.Fleet, Options{Monitor: mon, Local: local, CheckEvery: 100 * time.Millisecond, CheckTimeout: 400 * time.Millisecond,
 		ReportEvery: 20 * time.Millisecond})
 	if err != nil {
 		f.t.Fatal(err)
@@ -155,7 +174,7 @@ func (f *fleetOf) live() []*node {
 }
 
 // eventually polls cond every 10ms until it holds, failing after limit.
-func eventually(t *testing.T, limit time.Duration, what string, cond func() bool) time.Duration {
+func eventually(t testing.TB, limit time.Duration, what string, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for time.Since(start) < limit {

@@ -223,10 +223,19 @@ func TestFleetLeaderKilledUnderLoad(t *testing.T) {
 	if err != nil || res.Active == nil || *res.Active != "bravo" {
 		t.Fatalf("pin through %s: %+v %v", other.name, res, err)
 	}
+	// The replica that took the command answered once it routes by it;
+	// the others follow within milliseconds (the leader itself once its
+	// local state file has the decision too).
 	for _, rc := range followers {
-		st := rc.state(t)
+		var st api.State
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if st = rc.state(t); st.Active != nil && *st.Active == "bravo" && st.Pinned != nil {
+				break
+			}
+		}
 		if st.Active == nil || *st.Active != "bravo" || st.Pinned == nil {
-			t.Errorf("%s after the pin: active %v pinned %v", rc.name, st.Active, st.Pinned)
+			data, _ := json.Marshal(st)
+			t.Errorf("%s 2s after the pin (seq %d through %s): %s", rc.name, res.Seq, other.name, data)
 		}
 	}
 }

@@ -30,8 +30,16 @@ type Server struct {
 	closing chan struct{} // closed when the last stop has finished
 }
 
-// Start starts an etcd for t, stopped when t ends.
-func Start(t testing.TB) *Server {
+// Start starts an etcd for t, stopped when t ends. It does not sync its
+// writes to disk: a test's data need not survive a power cut (StartSynced
+// does, as a real etcd, for benchmarks).
+func Start(t testing.TB) *Server { return start(t, false) }
+
+// StartSynced is Start with every write synced to disk before etcd
+// answers, as in production.
+func StartSynced(t testing.TB) *Server { return start(t, true) }
+
+func start(t testing.TB, synced bool) *Server {
 	t.Helper()
 	cfg := embed.NewConfig()
 	cfg.Name = "test"
@@ -41,7 +49,7 @@ func Start(t testing.TB) *Server {
 	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{peer}, []url.URL{peer}
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
 	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
-	cfg.UnsafeNoFsync = true // a test's data need not survive a power cut
+	cfg.UnsafeNoFsync = !synced
 	s := &Server{t: t, cfg: cfg, Endpoint: client.String()}
 	s.Restart()
 	t.Cleanup(s.Stop)

@@ -101,10 +101,15 @@ func (h *storeHealth) lostCh() <-chan struct{} {
 
 // checkStore asks etcd every CheckEvery whether it answers (a
 // linearizable read, which a member cut off from its cluster's majority
-// cannot serve), and tells the rest of the replica when that changes.
+// cannot serve), and tells the rest of the replica when that changes. The
+// store counts as unreachable after two checks in a row fail: one slow
+// answer (etcd electing a leader of its own takes a second or two) should
+// not make the fleet's leader step down.
 func (r *Replica) checkStore(ctx context.Context, cli *clientv3.Client) {
 	t := time.NewTicker(r.opts.CheckEvery)
 	defer t.Stop()
+	var failing time.Time // the first of the failures in a row
+	fails := 0
 	for {
 		cctx, cancel := context.WithTimeout(ctx, r.opts.CheckTimeout)
 		start := time.Now()
@@ -116,8 +121,13 @@ func (r *Replica) checkStore(ctx context.Context, cli *clientv3.Client) {
 		why := ""
 		if err != nil {
 			why = storeError(err)
+			if fails++; fails == 1 {
+				failing = start
+			}
+		} else {
+			fails = 0
 		}
-		if r.store.set(err == nil, start, why) {
+		if (err == nil || fails >= 2) && r.store.set(err == nil, orNow(failing, err == nil, start), why) {
 			if err == nil {
 				r.log.Info("fleet: the fleet store answers")
 			} else {
@@ -131,6 +141,15 @@ func (r *Replica) checkStore(ctx context.Context, cli *clientv3.Client) {
 		case <-t.C:
 		}
 	}
+}
+
+// orNow is when the store's state changed: when the failures began, or
+// now for an answer.
+func orNow(failing time.Time, ok bool, now time.Time) time.Time {
+	if ok {
+		return now
+	}
+	return failing
 }
 
 // storeError says in a few words why a request to etcd failed.

@@ -45,6 +45,13 @@ the API acknowledges it. A second process on the same directory is refused;
 a damaged file is refused, never replaced: --reset-state keeps a copy of
 it and starts fresh.
 
+Fleet: with a fleet section, several replicas act as one through etcd.
+One (elected) probes and decides; the others route as it records, and send
+it what their traffic sees. Commands through any replica are committed to
+etcd and applied by all. With etcd out of reach, every replica keeps its
+last route and commands are refused (503). SIGTERM hands the lead over at
+once. See the README's "Fleet".
+
 Exit status: 0 after a clean shutdown, 1 when serving failed (a busy port),
 2 for usage, a bad config, or a state directory that is in use or damaged.
 

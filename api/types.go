@@ -29,6 +29,38 @@ type State struct {
 	Traffic     Traffic    `json:"traffic"`
 	Providers   []Provider `json:"providers"` // priority order
 	Caller      Caller     `json:"caller"`    // who asked, so attach can go read-only for a viewer
+	Fleet       *Fleet     `json:"fleet"`     // null outside a fleet
+}
+
+// Fleet is the fleet of replicas the answering one is part of.
+type Fleet struct {
+	Replica  string         `json:"replica"` // the replica that answers
+	Leader   *string        `json:"leader"`  // null while no replica leads
+	Leading  bool           `json:"leading"` // the answering replica leads
+	Replicas []FleetReplica `json:"replicas"`
+	Store    string         `json:"store"` // ok | unreachable: etcd, the fleet store
+	// Since is when store last changed: with "unreachable", since when
+	// the replica routes on its last route and refuses commands.
+	Since time.Time `json:"since"`
+	Error string    `json:"error,omitempty"` // why the store is unreachable
+}
+
+// Store states of Fleet.
+const (
+	StoreOK          = "ok"
+	StoreUnreachable = "unreachable"
+)
+
+// FleetReplica is one replica the fleet store lists.
+type FleetReplica struct {
+	Name   string    `json:"name"`
+	API    string    `json:"api"` // the address its API is advertised at
+	Leader bool      `json:"leader"`
+	Joined time.Time `json:"joined"` // when its current session with etcd began
+	// LastSeen is when it was last known alive: the answer's time while
+	// the store answers (its record lives only as long as its lease), else
+	// when the store stopped answering.
+	LastSeen time.Time `json:"last_seen"`
 }
 
 // Caller is who a request was authenticated as.
@@ -112,7 +144,8 @@ type Event struct {
 	From     string    `json:"from"`
 	To       string    `json:"to"`
 	Cause    string    `json:"cause"`
-	Actor    string    `json:"actor"` // policy | gateway | operator | an API token's name
+	Actor    string    `json:"actor"`             // policy | gateway | operator | an API token's name
+	Replica  string    `json:"replica,omitempty"` // in a fleet: the replica that recorded it, or that the order came through
 }
 
 // EventList is the body of GET /api/v1/events.
@@ -140,7 +173,23 @@ func stateOf(s *monitor.Snapshot, now time.Time) State {
 	for i := range s.Providers {
 		st.Providers[i] = providerOf(&s.Providers[i])
 	}
+	if f := s.Fleet; f != nil {
+		st.Fleet = fleetOf(f, now)
+	}
 	return st
+}
+
+func fleetOf(f *monitor.FleetStatus, now time.Time) *Fleet {
+	out := &Fleet{Replica: f.Replica, Leader: orNull(f.Leader), Leading: f.Leading, Store: StoreOK, Since: f.Since,
+		Error: f.StoreErr, Replicas: make([]FleetReplica, len(f.Replicas))}
+	seen := now
+	if !f.StoreOK {
+		out.Store, seen = StoreUnreachable, f.Since
+	}
+	for i, r := range f.Replicas {
+		out.Replicas[i] = FleetReplica{Name: r.Name, API: r.API, Leader: r.Name == f.Leader, Joined: r.Joined, LastSeen: seen}
+	}
+	return out
 }
 
 func providerOf(p *monitor.ProviderSnapshot) Provider {
@@ -162,7 +211,7 @@ func providerOf(p *monitor.ProviderSnapshot) Provider {
 
 func eventOf(e monitor.Event) Event {
 	return Event{Seq: e.Seq, At: e.At, Kind: string(e.Kind), Provider: e.Provider, From: e.From, To: e.To,
-		Cause: e.Cause, Actor: string(e.Actor)}
+		Cause: e.Cause, Actor: string(e.Actor), Replica: e.Replica}
 }
 
 // routable is what `check` calls having an active backend.

@@ -108,6 +108,13 @@ func (c *Config) ApplyDefaults() {
 		c.API.applyDefaults()
 	}
 	applyNotifyDefaults(c.Notify)
+	if c.Fleet != nil {
+		listen := DefaultAPIListen
+		if c.API != nil {
+			listen = c.API.Listen
+		}
+		c.Fleet.applyDefaults(listen)
+	}
 	for i := range c.Providers {
 		p := &c.Providers[i]
 		// A provider carries the values it runs with, so that one handed

@@ -66,7 +66,8 @@ func TestExampleParses(t *testing.T) {
 // comment that explains it.
 func TestExampleNamesEveryField(t *testing.T) {
 	_, text := parseExample(t)
-	for _, group := range [][]string{topFields, policyFields, gatewayFields, apiFields, apiTokenFields, providerFields, httpFields, notifyFields} {
+	for _, group := range [][]string{topFields, policyFields, gatewayFields, apiFields, apiTokenFields, providerFields, httpFields, notifyFields,
+		fleetFields, etcdFields, etcdTLSFields} {
 		for _, name := range group {
 			if !regexp.MustCompile(`(?m)^[ #]*(- )?` + name + `:`).MatchString(text) {
 				t.Errorf("config.example.yaml never shows the field %q", name)

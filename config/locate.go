@@ -25,6 +25,11 @@ func positionsOf(lay *layout) positions {
 	for _, tl := range lay.apiTokens {
 		index(tl.path, tl.f)
 	}
+	if fl := lay.fleet; fl != nil {
+		index("fleet", fl.f)
+		index("fleet.etcd", fl.etcd)
+		index("fleet.etcd.tls", fl.tls)
+	}
 	for _, pl := range lay.providers {
 		index(pl.path, pl.f)
 		index(pl.path+".http", pl.httpSec)

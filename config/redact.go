@@ -41,6 +41,13 @@ func Redacted(c *Config) *Config {
 		out.API = &a
 	}
 	out.Notify = redactNotify(c.Notify)
+	if c.Fleet != nil {
+		fl := *c.Fleet
+		fl.Etcd.Endpoints = slices.Clone(fl.Etcd.Endpoints)
+		fl.Etcd.Password = maskIfSet(fl.Etcd.Password)
+		fl.Etcd.TLS = clonePtr(fl.Etcd.TLS)
+		out.Fleet = &fl
+	}
 	out.Providers = make([]Provider, len(c.Providers))
 	for i, p := range c.Providers {
 		p.APIKey = maskIfSet(p.APIKey)

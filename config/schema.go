@@ -12,7 +12,7 @@ import (
 // A test checks them against the yaml tags in types.go.
 var (
 	topFields = []string{"interval", "suspect_interval", "timeout", "window", "status_interval",
-		"shutdown_timeout", "state_dir", "event_retention", "policy", "gateway", "api", "providers", "notify"}
+		"shutdown_timeout", "state_dir", "event_retention", "policy", "gateway", "api", "providers", "notify", "fleet"}
 	policyFields = []string{"fail_after", "recover_after", "degraded_latency", "degraded_error_rate",
 		"failback", "holddown", "holddown_max", "drain_for", "retry_after_max"}
 	gatewayFields = []string{"listen", "token", "max_attempts", "max_request_body", "max_response_buffer",
@@ -56,6 +56,7 @@ func (f *fields) val(k string) pos {
 // layout is the positions of every section of one file.
 type layout struct {
 	top, policy, gateway, api *fields
+	fleet                     *fleetLayout
 	// apiTokens is each entry of api.tokens that was a mapping.
 	apiTokens []tokenLayout
 	providers []providerLayout
@@ -138,6 +139,9 @@ func (d *decoder) top(root ast.Node) (*Config, *layout) {
 			d.str(v, key, &c.StateDir)
 		case "notify":
 			c.Notify = d.notifyList(v)
+		case "fleet":
+			c.Fleet = &Fleet{}
+			lay.fleet = d.fleetSection(v, c.Fleet)
 		default:
 			d.duration(v, key, durs[key], durationLimits[key])
 		}

@@ -17,6 +17,7 @@ func TestFieldListsMatchTypes(t *testing.T) {
 		{Config{}, topFields}, {Policy{}, policyFields}, {Gateway{}, gatewayFields},
 		{API{}, apiFields}, {APIToken{}, apiTokenFields},
 		{Provider{}, providerFields}, {HTTPProbe{}, httpFields}, {Notify{}, notifyFields},
+		{Fleet{}, fleetFields}, {Etcd{}, etcdFields}, {EtcdTLS{}, etcdTLSFields},
 	}
 	for _, tc := range cases {
 		typ := reflect.TypeOf(tc.v)

@@ -65,6 +65,7 @@ type Config struct {
 	API       *API       `yaml:"api"`     // nil: not written; serve uses DefaultAPI()
 	Providers []Provider `yaml:"providers"`
 	Notify    []Notify   `yaml:"notify"` // destinations of event notifications
+	Fleet     *Fleet     `yaml:"fleet"`  // nil: one instance with local state
 
 	// where is each value's position in the file, for At; nil when the
 	// config was not parsed from a file.

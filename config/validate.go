@@ -22,6 +22,9 @@ func (d *decoder) validate(c *Config, lay *layout) {
 	if c.API != nil {
 		d.validateAPI(c.API, lay.api, lay.apiTokens)
 	}
+	if c.Fleet != nil {
+		d.validateFleet(c.Fleet, lay.fleet)
+	}
 	if lay.items == 0 {
 		if lay.top.has("providers") {
 			d.add(lay.top.val("providers"), "providers: the list is empty; add at least one provider")

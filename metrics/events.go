@@ -21,7 +21,9 @@ func (m *Metrics) count(s *monitor.Snapshot) {
 			m.missed.Add(float64(gap))
 		}
 		m.seen = e.Seq
-		if e.Kind == monitor.EventActive && e.From != "" {
+		// In a fleet every replica shows the leader's events; only the
+		// leader counts them, so that a sum over replicas counts each once.
+		if e.Kind == monitor.EventActive && e.From != "" && (s.Fleet == nil || s.Fleet.Leading) {
 			m.failovers.WithLabelValues(e.From, orNone(e.To), m.actor(e.Actor)).Inc()
 		}
 	}

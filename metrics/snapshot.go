@@ -8,7 +8,8 @@ import (
 
 // snapshotDescs describe the gauges read from a Snapshot.
 type snapshotDescs struct {
-	active, state, mode, dropped *prometheus.Desc
+	active, state, mode, dropped          *prometheus.Desc
+	fleetLeader, fleetStore, fleetMembers *prometheus.Desc
 }
 
 func newSnapshotDescs() snapshotDescs {
@@ -25,6 +26,15 @@ func newSnapshotDescs() snapshotDescs {
 		dropped: prometheus.NewDesc("switchboard_monitor_reports_dropped_total",
 			"Gateway reports (passive results, request records) the monitor dropped because it was busy.",
 			nil, nil),
+		fleetLeader: prometheus.NewDesc("switchboard_fleet_leader",
+			"In a fleet: 1 while this replica leads (probes and decides), 0 while it follows. sum() over replicas is 1 when all is well.",
+			[]string{"replica"}, nil),
+		fleetStore: prometheus.NewDesc("switchboard_fleet_store_up",
+			"In a fleet: 1 while the fleet store (etcd) answers this replica, 0 while it routes on its last route and refuses commands.",
+			[]string{"replica"}, nil),
+		fleetMembers: prometheus.NewDesc("switchboard_fleet_replicas",
+			"In a fleet: the replicas the fleet store lists, as this replica last saw them.",
+			[]string{"replica"}, nil),
 	}
 }
 
@@ -45,6 +55,9 @@ func (c *snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.descs.state
 	ch <- c.descs.mode
 	ch <- c.descs.dropped
+	ch <- c.descs.fleetLeader
+	ch <- c.descs.fleetStore
+	ch <- c.descs.fleetMembers
 	c.m.failovers.Describe(ch)
 	c.m.missed.Describe(ch)
 }
@@ -77,6 +90,11 @@ func (c *snapshotCollector) collect(ch chan<- prometheus.Metric, s *monitor.Snap
 		ch <- prometheus.MustNewConstMetric(c.descs.mode, prometheus.GaugeValue, one(md == s.Mode), modeLabel(md))
 	}
 	ch <- prometheus.MustNewConstMetric(c.descs.dropped, prometheus.CounterValue, float64(s.Dropped))
+	if f := s.Fleet; f != nil {
+		ch <- prometheus.MustNewConstMetric(c.descs.fleetLeader, prometheus.GaugeValue, one(f.Leading), f.Replica)
+		ch <- prometheus.MustNewConstMetric(c.descs.fleetStore, prometheus.GaugeValue, one(f.StoreOK), f.Replica)
+		ch <- prometheus.MustNewConstMetric(c.descs.fleetMembers, prometheus.GaugeValue, float64(len(f.Replicas)), f.Replica)
+	}
 }
 
 func one(b bool) float64 {

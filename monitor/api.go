@@ -33,6 +33,12 @@ type Options struct {
 	// Restored is what the Journal read back at start: applied by New,
 	// before the first probe and before anything can read a Snapshot.
 	Restored *Restored
+	// Follow starts the monitor as a fleet's follower: it neither probes
+	// nor decides, and routes as Adopt tells it until Lead (fleet.go).
+	Follow bool
+	// Replica is this replica's name in a fleet: the events it records
+	// name it. "" outside a fleet.
+	Replica string
 }
 
 // The Monitor's public methods (implemented in monitor.go):

@@ -14,6 +14,12 @@ type Order struct {
 	Command      Command
 	Actor        Actor // default ActorOperator
 	ExpectActive string
+	// Replica is the fleet replica the order came through: its events
+	// name it ("" is this one). ID names the order to a Journal that is an
+	// OrderJournal, so that the order and its removal from the fleet's
+	// queue are recorded together ("" for none).
+	Replica string
+	ID      string
 }
 
 // Ack is what an applied Order left: the active backend, and the

@@ -35,6 +35,12 @@ type core struct {
 	// changed is set by every event and mode change: the decider publishes
 	// those at once and lets sample-only updates wait for the next second.
 	changed bool
+	// A fleet's follower (fleet.go) neither decides nor records events of
+	// its own: it takes the leader's state, events and route (adopted).
+	following bool
+	adopted   []string
+	replica   string // this replica's name in a fleet: its events name it
+	via       string // the replica the order being applied came through
 }
 
 // historyCap bounds each provider's ring: enough for the whole window at the
@@ -203,6 +209,9 @@ func (c *core) tick(now time.Time) {
 // something; zero when there is none.
 func (c *core) nextDeadline(now time.Time) time.Time {
 	var next time.Time
+	if c.following {
+		return next // the leader's clock ends windows and drains
+	}
 	consider := func(t time.Time) {
 		if t.After(now) && (next.IsZero() || t.Before(next)) {
 			next = t
@@ -221,6 +230,16 @@ func (c *core) nextDeadline(now time.Time) time.Time {
 
 // event appends to the bounded event log.
 func (c *core) event(e Event) {
+	if c.following {
+		c.changed = true // the leader's log is the fleet's: a follower adds nothing to it
+		return
+	}
+	if e.Replica == "" {
+		e.Replica = c.replica
+		if c.via != "" {
+			e.Replica = c.via
+		}
+	}
 	c.seq++
 	e.Seq = c.seq
 	c.changed = true

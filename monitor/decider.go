@@ -38,6 +38,9 @@ func (m *Monitor) decider(ctx context.Context) {
 				continue
 			}
 		case r := <-m.passive:
+			if m.core.following {
+				continue // a follower's traffic is the leader's to judge (fleet.go)
+			}
 			if m.core.observe(r, m.clock.Now()) {
 				m.kick(r.Provider)
 			}
@@ -55,6 +58,10 @@ func (m *Monitor) decider(ctx context.Context) {
 			}
 			continue
 		case req := <-m.cmds:
+			if m.core.following {
+				req.reply <- cmdReply{err: ErrFollowing}
+				continue
+			}
 			err := m.command(req.order)
 			m.publish() // before replying: Send's caller sees the effect at once
 			publishAt = time.Time{}
@@ -65,6 +72,12 @@ func (m *Monitor) decider(ctx context.Context) {
 				continue
 			}
 			m.core.official(sd.provider, sd.word, m.clock.Now())
+		case call := <-m.calls:
+			call.err = call.fn()
+			m.publish() // before replying, as for a command
+			publishAt = time.Time{}
+			close(call.done)
+			continue
 		case req := <-m.reloads:
 			m.reload(req.cfg)
 			m.publish() // before replying, as for a command

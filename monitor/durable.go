@@ -3,6 +3,7 @@ package monitor
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -42,9 +43,20 @@ func (c *core) rollback(cp checkpoint) {
 
 // commitPending records the events not yet recorded and the state they
 // left. Nothing to record, or no Journal, is no work.
-func (m *Monitor) commitPending() error {
-	j := m.opts.Journal
-	if j == nil || m.core.seq == m.committed {
+func (m *Monitor) commitPending() error { return m.commitOrder("") }
+
+// commitOrder is commitPending for the order id ("" for none): an
+// OrderJournal records the order in the same transaction. A change of
+// mode or route is recorded even without an event (a drain that ends),
+// because a fleet's followers route by the recorded one.
+func (m *Monitor) commitOrder(id string) error {
+	j := m.journal
+	if j == nil {
+		return nil
+	}
+	now := m.clock.Now()
+	route := string(m.core.mode) + " " + strings.Join(m.core.route(now), ",")
+	if m.core.seq == m.committed && route == m.committedRoute && id == "" {
 		return nil
 	}
 	var fresh []Event
@@ -53,11 +65,18 @@ func (m *Monitor) commitPending() error {
 			fresh = append(fresh, e)
 		}
 	}
-	if err := j.Commit(m.core.persisted(m.clock.Now()), fresh); err != nil {
+	st := m.core.persisted(now)
+	var err error
+	if oj, ok := j.(OrderJournal); ok && id != "" {
+		err = oj.CommitOrder(id, st, fresh)
+	} else {
+		err = j.Commit(st, fresh)
+	}
+	if err != nil {
 		m.journalErr = err.Error()
 		return err
 	}
-	m.committed, m.journalErr = m.core.seq, ""
+	m.committed, m.committedRoute, m.journalErr = m.core.seq, route, ""
 	return nil
 }
 
@@ -65,11 +84,13 @@ func (m *Monitor) commitPending() error {
 // an order that cannot be recorded is undone and refused.
 func (m *Monitor) applyDurably(o Order, now time.Time) ([]string, error) {
 	var cp checkpoint
-	if m.opts.Journal != nil {
+	if m.journal != nil {
 		cp = m.core.checkpoint(now)
 	}
+	m.core.via = o.Replica
 	names := m.core.apply(o, now)
-	if err := m.commitPending(); err != nil {
+	m.core.via = ""
+	if err := m.commitOrder(o.ID); err != nil {
 		m.core.rollback(cp)
 		return nil, fmt.Errorf("%w: %v", ErrNotRecorded, err)
 	}
@@ -78,7 +99,7 @@ func (m *Monitor) applyDurably(o Order, now time.Time) ([]string, error) {
 
 // journalSample hands a probe's sample to the Journal for the charts.
 func (m *Monitor) journalSample(r Sample, provider string) {
-	if j := m.opts.Journal; j != nil {
+	if j := m.journal; j != nil {
 		j.Samples(provider, []Sample{r})
 	}
 }

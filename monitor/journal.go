@@ -18,6 +18,15 @@ type Journal interface {
 	Samples(provider string, samples []Sample)
 }
 
+// OrderJournal is a Journal that is told which order a commit records
+// (Order.ID), so that the order and what it decided are kept in one
+// transaction: a fleet's journal takes the order off the fleet's queue
+// there, and a new leader never applies it twice.
+type OrderJournal interface {
+	Journal
+	CommitOrder(id string, state *Persisted, events []Event) error
+}
+
 // Persisted is what a restart must not forget: the operator's decisions
 // and what the policy has learnt. Latency samples travel apart (see
 // Journal.Samples) and events with their sequence numbers.
@@ -30,6 +39,10 @@ type Persisted struct {
 	Pinned      string
 	PinnedUntil time.Time // zero: until Auto
 	Providers   []PersistedProvider
+	// Mode and Route are what the decisions above left: the route a
+	// fleet's followers take as it is. A restart decides them again.
+	Mode  Mode     `json:",omitempty"`
+	Route []string `json:",omitempty"`
 }
 
 // PersistedProvider is one provider's part of Persisted, matched to the

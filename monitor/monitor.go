@@ -40,9 +40,19 @@ type Monitor struct {
 	dropped atomic.Uint64 // passive reports dropped because the decider was busy
 
 	// Owned by the decider: the newest event the Journal has recorded,
-	// and why the last Commit failed ("" when it did not).
-	committed  uint64
-	journalErr string
+	// the mode and route it last recorded, and why the last Commit failed
+	// ("" when it did not).
+	committed      uint64
+	committedRoute string
+	journalErr     string
+
+	// A fleet's part (fleet.go): the decider's journal (Options.Journal,
+	// or the fleet's while leading), whether it follows, what it last
+	// heard of the fleet, and the calls that change them.
+	journal   Journal
+	following atomic.Bool
+	fleet     *FleetStatus
+	calls     chan *deciderCall
 
 	// Owned by the decider goroutine once Run starts: each provider's
 	// prober hand-off, and what starting one more prober needs (a reload
@@ -82,15 +92,21 @@ func New(cfg *config.Config, opts Options) *Monitor {
 		cmds:    make(chan cmdRequest),
 		status:  make(chan statusDone, len(cfg.Providers)+1),
 		reloads: make(chan reloadRequest),
+		calls:   make(chan *deciderCall),
 		scheds:  map[string]*sched{},
+		journal: opts.Journal,
 	}
 	m.core = newCore(cfg, m.clock.Now(), opts.MaxEvents, opts.Demo)
+	m.core.replica = opts.Replica
 	if r := opts.Restored; r != nil {
 		m.committed = restoredSeq(r)
 		m.core.restore(r, m.clock.Now())
 	}
 	for _, p := range m.core.provs {
 		m.scheds[p.cfg.Name] = m.newSched(p, m.nextRNG())
+	}
+	if opts.Follow {
+		m.follow()
 	}
 	m.publish()
 	return m
@@ -115,8 +131,10 @@ func (m *Monitor) Run(ctx context.Context) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	m.runCtx, m.workers = ctx, &wg
-	for _, p := range m.cfg.Providers {
-		m.start(m.scheds[p.Name])
+	if !m.following.Load() {
+		for _, p := range m.cfg.Providers {
+			m.start(m.scheds[p.Name])
+		}
 	}
 	m.decider(ctx)
 	cancel()
@@ -217,6 +235,16 @@ func (m *Monitor) publish() {
 	_ = m.commitPending()
 	s := m.core.snapshot(m.clock.Now(), m.seq)
 	s.Dropped, s.JournalErr = m.dropped.Load(), m.journalErr
+	if f := m.fleet; f != nil {
+		// Whether it leads is the monitor's own word, exact for the
+		// events this snapshot shows (notify sends only a leader's).
+		cp := *f
+		cp.Leading = !m.core.following
+		if cp.Leading {
+			cp.Leader = cp.Replica
+		}
+		s.Fleet = &cp
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.snap.Store(s) // under the lock, so Subscribe sees a publish wholly or not at all

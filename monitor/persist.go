@@ -9,7 +9,7 @@ import (
 func (c *core) persisted(now time.Time) *Persisted {
 	st := &Persisted{SavedAt: now, Seq: c.seq, Active: c.active, ActiveSince: c.activeSince,
 		ActiveCause: c.activeCause, Pinned: c.pinned, PinnedUntil: c.pinnedUntil,
-		Providers: make([]PersistedProvider, len(c.provs))}
+		Providers: make([]PersistedProvider, len(c.provs)), Mode: c.mode, Route: c.route(now)}
 	for i, p := range c.provs {
 		st.Providers[i] = PersistedProvider{Name: p.cfg.Name, Enabled: p.enabled, State: p.state,
 			Since: p.since, Cause: p.cause, RateLimitedUntil: p.rateLimitedTill, DrainedUntil: p.drainedUntil,
@@ -23,7 +23,11 @@ func (c *core) persisted(now time.Time) *Persisted {
 // provider that was down stays out of rotation until probes say otherwise.
 // What the config no longer has is dropped with an event that says so;
 // the first probe round then confirms or corrects, each change an event.
-func (c *core) restore(r *Restored, now time.Time) {
+func (c *core) restore(r *Restored, now time.Time) { c.restoreAs(r, now, "") }
+
+// restoreAs is restore with a note that heads the event saying so (a
+// fleet's new leader names itself).
+func (c *core) restoreAs(r *Restored, now time.Time, note string) {
 	if r == nil {
 		return
 	}
@@ -54,8 +58,11 @@ func (c *core) restore(r *Restored, now time.Time) {
 	if c.byName[st.Active] != nil {
 		c.active, c.activeSince, c.activeCause = st.Active, st.ActiveSince, st.ActiveCause
 	}
-	c.event(Event{At: now, Kind: EventOperator, Provider: c.active, Actor: ActorPolicy,
-		Cause: "state restored, saved " + st.SavedAt.Format(time.DateTime) + "; active " + orNone(c.active)})
+	cause := "state restored, saved " + st.SavedAt.Format(time.DateTime) + "; active " + orNone(c.active)
+	if note != "" {
+		cause = note + ": " + cause
+	}
+	c.event(Event{At: now, Kind: EventOperator, Provider: c.active, Actor: ActorPolicy, Cause: cause})
 	c.decide(now, ActorPolicy, "")
 }
 

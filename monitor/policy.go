@@ -67,6 +67,9 @@ func (c *core) failoverTarget(now time.Time) string {
 // whatever its probes say: the operator's pin wins, and its failures are
 // still retried on the standbys before the first byte.
 func (c *core) route(now time.Time) []string {
+	if c.following {
+		return c.adopted
+	}
 	out := make([]string, 0, len(c.provs))
 	if c.active != "" {
 		out = append(out, c.active)
@@ -146,6 +149,9 @@ func (c *core) leastBad() string {
 
 // decide re-evaluates the active backend and records the change, if any.
 func (c *core) decide(now time.Time, actor Actor, hint string) {
+	if c.following {
+		return // the fleet's leader decides
+	}
 	name, mode := c.choose(now)
 	c.reselect = false
 	c.changed = c.changed || mode != c.mode

@@ -52,7 +52,7 @@ func (m *Monitor) reload(cfg *config.Config) {
 	m.cfg = cfg
 	for name, s := range m.scheds {
 		if m.core.byName[name] == nil {
-			s.stop()
+			s.halt()
 			delete(m.scheds, name)
 		}
 	}
@@ -65,14 +65,16 @@ func (m *Monitor) reload(cfg *config.Config) {
 		case !reflect.DeepEqual(s.cfg, p.cfg) || statusChanged && p.cfg.StatusPage != "":
 			// The old goroutines end; anything they still send names
 			// the old sched, which the decider no longer listens to.
-			s.stop()
+			s.halt()
 			s = m.newSched(p, s.rng)
 		default:
 			continue
 		}
 		m.scheds[p.cfg.Name] = s
 		m.storeRetryAfter(p.cfg.Name) // a changed provider still owes its Retry-After
-		m.start(s)                    // probes at once: a new or changed provider is news
+		if !m.core.following {
+			m.start(s) // probes at once: a new or changed provider is news
+		}
 	}
 	m.rescheduleAll()
 }

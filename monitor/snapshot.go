@@ -68,6 +68,9 @@ type Event struct {
 	From, To string // states, or backend names for EventActive ("" = none)
 	Cause    string // e.g. "3× timeout", "pinned by operator", "recovered, hold-down 30s passed"
 	Actor    Actor
+	// Replica is the fleet replica that recorded the event, or through
+	// which the order that caused it came; "" outside a fleet.
+	Replica string `json:",omitempty"`
 }
 
 // Sample is one point of a latency sparkline.
@@ -179,6 +182,9 @@ type Snapshot struct {
 	Events     []Event // newest last, bounded
 	Traffic    Traffic
 	Demo       bool
+	// Fleet is the fleet this replica is part of (nil outside a fleet):
+	// who leads, who is there, and whether the fleet store is reachable.
+	Fleet *FleetStatus `json:",omitempty"`
 }
 
 // Provider returns the named provider's snapshot.

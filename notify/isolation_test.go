@@ -192,3 +192,30 @@ func TestMissedEventsCounted(t *testing.T) {
 		t.Fatalf("%d operator notifications queued, want the 100 the log still held", q)
 	}
 }
+
+// TestFleetFollowerDoesNotNotify: in a fleet only the leader notifies; a
+// follower keeps count of the events it saw, so that when it comes to
+// lead it sends only those that follow.
+func TestFleetFollowerDoesNotNotify(t *testing.T) {
+	src := newBoardSource("alpha", "bravo")
+	prog := shellScript(t, "cat >/dev/null")
+	n := New([]config.Notify{{Exec: []string{prog}, On: []string{"operator"}}}, Options{QueueSize: 1000, Logger: quiet})
+	apply := func(enabled bool, leading bool) {
+		src.now = src.now.Add(time.Second)
+		if err := src.b.Apply(monitor.SetEnabled{Provider: "bravo", Enabled: enabled}, src.now); err != nil {
+			t.Fatal(err)
+		}
+		snap := *src.b.Snapshot(src.now)
+		snap.Fleet = &monitor.FleetStatus{Replica: "r2", Leading: leading, StoreOK: true}
+		n.take(&snap)
+	}
+	apply(false, false)
+	apply(true, false)
+	if q := n.Stats()[0].Queued; q != 0 {
+		t.Fatalf("a follower queued %d notifications", q)
+	}
+	apply(false, true)
+	if q := n.Stats()[0].Queued; q != 1 {
+		t.Fatalf("the new leader queued %d notifications, want the one event since it leads", q)
+	}
+}

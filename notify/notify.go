@@ -191,6 +191,12 @@ func (n *Notifier) take(s *monitor.Snapshot) {
 		n.o.Logger.Warn("notify: events left the monitor's log before they were read", "missed", gap)
 	}
 	n.last, n.seen = fresh[len(fresh)-1].Seq, true
+	if s.Fleet != nil && !s.Fleet.Leading {
+		// In a fleet the leader, which records the events, notifies:
+		// a follower only keeps count, so that it goes on from here if
+		// it comes to lead.
+		return
+	}
 	for _, d := range n.dests {
 		for _, m := range messages(fresh, func(name string) bool { return d.wants[name] }) {
 			m.Text = n.r.redact(m.Text)

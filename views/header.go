@@ -11,7 +11,8 @@ import (
 // operator must read from across the room), the mode, the next backend in
 // line, the clock and the DEMO badge; then since when and why; then the
 // gateway line when the gateway is on. Attached to a server, a line
-// under the first names it, or says that the connection is down.
+// under the first names it, or says that the connection is down; in a
+// fleet, a line names the replicas, the leader and the fleet store's state.
 func Header(st State, w int, s Styles) string {
 	snap := st.Snap
 	if snap == nil {
@@ -24,6 +25,9 @@ func Header(st State, w int, s Styles) string {
 	lines := []string{headerTop(st, w, s)}
 	if st.Link != nil {
 		lines = append(lines, linkLine(st.Link, w, s))
+	}
+	if snap.Fleet != nil {
+		lines = append(lines, fleetLine(snap.Fleet, st.Now, w, s))
 	}
 	lines = append(lines, headerWhy(st, w, s))
 	if snap.Traffic.Enabled {

@@ -45,6 +45,13 @@ the API acknowledges it. A second process on the same directory is refused;
 a damaged file is refused, never replaced: --reset-state keeps a copy of
 it and starts fresh.
 
+Fleet: with a fleet section, several replicas act as one through etcd.
+One (elected) probes and decides; the others route as it records, and send
+it what their traffic sees. Commands through any replica are committed to
+etcd and applied by all. With etcd out of reach, every replica keeps its
+last route and commands are refused (503). SIGTERM hands the lead over at
+once. See the README's "Fleet".
+
 Exit status: 0 after a clean shutdown, 1 when serving failed (a busy port),
 2 for usage, a bad config, or a state directory that is in use or damaged.
 
@@ -110,17 +117,25 @@ func runServeWith(ctx context.Context, args []string, s stdio, sigs <-chan os.Si
 	met := metrics.New(cfg)
 	client := probes.NewClient()
 	probe := func(ctx context.Context, p config.Provider) probes.Result { return probes.Probe(ctx, client, p) }
+	monOpts := monitor.Options{Client: client, Probe: met.WrapProbe(probe), Journal: journal, Restored: restored}
+	if cfg.Fleet != nil {
+		// Every replica starts following, on its own last copy, until
+		// the fleet says who leads.
+		monOpts.Follow, monOpts.Replica = true, cfg.Fleet.Replica
+	}
 	sv := &server{log: log, secrets: secrets, path: cfg.Path, cfg: cfg, met: met,
 		ntf: notify.New(cfg.Notify, notify.Options{Logger: log, Secrets: secrets.list}),
-		mon: monitor.New(cfg, monitor.Options{Client: client, Probe: met.WrapProbe(probe),
-			Journal: journal, Restored: restored})}
+		mon: monitor.New(cfg, monOpts)}
+	if code := sv.joinFleet(journal); code != ExitOK {
+		return code
+	}
 	met.Watch(sv.mon)
 	met.WatchNotifier(sv.ntf)
 	if hooks.monitor != nil {
 		hooks.monitor(sv.mon)
 	}
 	if cfg.Gateway != nil {
-		gw, err := gateway.New(cfg, sv.mon, gateway.Options{ShutdownGrace: cfg.ShutdownTimeout.D(), Observer: met})
+		gw, err := gateway.New(cfg, sv.source(), gateway.Options{ShutdownGrace: cfg.ShutdownTimeout.D(), Observer: met})
 		if err != nil {
 			log.Error("gateway refused", "error", err.Error())
 			return ExitConfig

@@ -35,6 +35,9 @@ func (s *secretSet) add(cfg *config.Config) {
 			found = append(found, t.Token)
 		}
 	}
+	if cfg.Fleet != nil {
+		found = append(found, cfg.Fleet.Etcd.Password)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sec := range found {

@@ -38,8 +38,11 @@ func (sv *server) reload() {
 	if next.ShutdownTimeout != sv.cfg.ShutdownTimeout {
 		restart = append(restart, "shutdown_timeout")
 	}
+	if !reflect.DeepEqual(next.Fleet, sv.cfg.Fleet) {
+		restart = append(restart, "fleet")
+	}
 	applied := *next
-	applied.Gateway, applied.ShutdownTimeout = sv.cfg.Gateway, sv.cfg.ShutdownTimeout
+	applied.Gateway, applied.ShutdownTimeout, applied.Fleet = sv.cfg.Gateway, sv.cfg.ShutdownTimeout, sv.cfg.Fleet
 	if err := sv.mon.Reload(&applied); err != nil {
 		sv.log.Error("monitor reload failed", "error", err.Error())
 		return

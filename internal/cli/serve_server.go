@@ -12,6 +12,7 @@ import (
 
 	"switchboard/api"
 	"switchboard/config"
+	"switchboard/fleet"
 	"switchboard/gateway"
 	"switchboard/metrics"
 	"switchboard/monitor"
@@ -31,6 +32,7 @@ type server struct {
 	path    string
 	cfg     *config.Config
 	mon     *monitor.Monitor
+	fleet   *fleet.Replica   // nil without a fleet section
 	gw      *gateway.Gateway // nil without a gateway section
 	met     *metrics.Metrics // served at the API's /metrics
 	ntf     *notify.Notifier // the config's notify destinations
@@ -79,7 +81,7 @@ func (sv *server) extraComponents() ([]component, error) {
 	if sv.cfg.API != nil {
 		apiCfg = sv.cfg.API
 	}
-	srv, err := api.New(sv.mon, *apiCfg, api.Options{Ready: sv.ready, Logger: sv.log,
+	srv, err := api.New(sv.source(), *apiCfg, api.Options{Ready: sv.ready, Logger: sv.log,
 		ShutdownTimeout: sv.cfg.ShutdownTimeout.D(), Metrics: sv.met.Handler()})
 	if err != nil {
 		return nil, err
@@ -120,8 +122,10 @@ func (sv *server) run(ctx context.Context, sigs <-chan os.Signal) int {
 	var aside sync.WaitGroup // what reads the monitor's events: ends with it
 	aside.Go(func() { sv.met.Follow(monCtx) })
 	aside.Go(func() { _ = sv.ntf.Run(monCtx, sv.mon) })
+	leave := sv.runFleet()
 
-	code := sv.serve(ctx, sigs)
+	code := sv.serve(ctx, sigs, leave)
+	leave() // when serve could not start its servers
 
 	stopMonitor()
 	<-monDone
@@ -132,8 +136,9 @@ func (sv *server) run(ctx context.Context, sigs <-chan os.Signal) int {
 	return code
 }
 
-// serve starts the servers, waits in loop, then drains them.
-func (sv *server) serve(ctx context.Context, sigs <-chan os.Signal) int {
+// serve starts the servers, waits in loop, then leaves the fleet (so that
+// another replica leads at once) and drains them.
+func (sv *server) serve(ctx context.Context, sigs <-chan os.Signal, leave func()) int {
 	comps, err := sv.components()
 	if err != nil {
 		sv.log.Error("cannot listen", "error", err.Error())
@@ -150,6 +155,7 @@ func (sv *server) serve(ctx context.Context, sigs <-chan os.Signal) int {
 	sv.log.Info("serving")
 	code := sv.loop(ctx, sigs, done)
 
+	leave()
 	stopServers()
 	drained := make(chan struct{})
 	go func() { wg.Wait(); close(drained) }()

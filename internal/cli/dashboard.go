@@ -51,6 +51,12 @@ func runRoot(args []string, s stdio) int {
 	if code := env.openState(stateFlags{dir: *stateDir, reset: *resetState}, s); code != ExitOK {
 		return code
 	}
+	if env.cfg.Fleet != nil {
+		// The fleet is serve's: a dashboard with a monitor of its own would
+		// probe and decide beside the fleet's leader, not with it.
+		fmt.Fprintln(s.err, "switchboard: this config has a fleet section, which only serve uses; "+
+			"this dashboard runs a monitor of its own (to watch the fleet, use switchboard attach)")
+	}
 	return dashboard(env, model.Options{ReadOnly: *readonly, NoColor: noColor()}, s)
 }
 

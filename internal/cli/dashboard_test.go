@@ -47,3 +47,16 @@ func TestDashboardReportsBusyGatewayPort(t *testing.T) {
 		t.Fatalf("the dashboard started anyway:\n%q", out.String())
 	}
 }
+
+// A config with a fleet section run as the all-in-one dashboard says that
+// the fleet is serve's and points at attach, then runs as usual.
+func TestDashboardSaysTheFleetIsServes(t *testing.T) {
+	dir := isolate(t)
+	path := writeFile(t, dir, "switchboard.yaml", "fleet:\n  replica: one\n  etcd:\n    endpoints: [\"http://127.0.0.1:2379\"]\n"+
+		"providers:\n  - name: local\n    kind: ollama\n    base_url: http://127.0.0.1:1\n")
+	var out, errb bytes.Buffer
+	code := Run([]string{"--config", path}, strings.NewReader("q"), &out, &errb)
+	if code != ExitOK || !strings.Contains(errb.String(), "only serve uses") || !strings.Contains(errb.String(), "switchboard attach") {
+		t.Fatalf("exit %d stderr %q: want 0 and the fleet notice", code, errb.String())
+	}
+}

@@ -99,3 +99,22 @@ func TestRestoreDropsWhatIsGone(t *testing.T) {
 		})
 	}
 }
+
+// The latency samples of the window come back, so a restarted chart is
+// not blank; those of a provider the config no longer has are dropped.
+func TestRestoreBringsTheChartBack(t *testing.T) {
+	c := newCore(testConfig("alpha", "bravo"), t0, 200, false)
+	var kept []Sample
+	for i := range 30 {
+		kept = append(kept, Sample{At: t0.Add(time.Duration(i-30) * time.Second), Latency: time.Duration(100+i) * time.Millisecond, Class: probes.ClassOK})
+	}
+	c.restore(&Restored{Samples: map[string][]Sample{"alpha": kept, "gone": kept}}, t0)
+	snap := c.snapshot(t0, 1)
+	alpha, _ := snap.Provider("alpha")
+	if len(alpha.Samples) != 30 || alpha.Samples[29].Latency != 129*time.Millisecond || alpha.Stats.P50 == 0 {
+		t.Fatalf("alpha after restore: %d samples, p50 %s", len(alpha.Samples), alpha.Stats.P50)
+	}
+	if bravo, _ := snap.Provider("bravo"); len(bravo.Samples) != 0 {
+		t.Fatalf("bravo got %d samples it never had", len(bravo.Samples))
+	}
+}

@@ -107,7 +107,7 @@ func (c *call) failed(err error) outcome {
 	case errors.Is(cause, errRescued):
 		f.class, f.msg, f.rescued = probes.ClassTimeout, errRescued.Error(), true
 	case errors.Is(cause, errAttemptTimeout):
-		f.class, f.msg = probes.ClassTimeout, "no response within "+c.g.cfg.UpstreamTimeout.D().String()
+		f.class, f.msg = probes.ClassTimeout, "no response within "+c.g.cfg.UpstreamTimeout.String()
 	default:
 		f.class, f.msg = probes.ClassifyError(c.ctx, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"switchboard/config"
 	"switchboard/probes"
 )
 
@@ -76,7 +77,7 @@ func (c *call) streamError(err error, idle time.Duration) (probes.Class, string)
 	case errors.Is(err, errNoDone):
 		return probes.ClassBadResponse, err.Error()
 	case errors.Is(context.Cause(c.ctx), errAttemptTimeout):
-		return probes.ClassTimeout, "stream stalled: nothing for " + idle.String()
+		return probes.ClassTimeout, "stream stalled: nothing for " + config.Duration(idle).String()
 	}
 	class, msg := probes.ClassifyError(c.ctx, err)
 	return class, c.b.errText(msg)

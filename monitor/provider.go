@@ -217,7 +217,7 @@ func (p *provider) reassess(now time.Time, pol config.Policy, window time.Durati
 	flaky := st.Samples >= degradedMinSamples && st.ErrorRate > pol.DegradedErrorRate
 	switch {
 	case (slow || flaky) && p.state == StateUp:
-		cause := fmt.Sprintf("p95 %s > %s", st.P95.Round(time.Millisecond), pol.DegradedLatency.D())
+		cause := fmt.Sprintf("p95 %s > %s", human(st.P95), human(pol.DegradedLatency.D()))
 		if !slow {
 			cause = fmt.Sprintf("error rate %.0f%% > %.0f%%", st.ErrorRate*100, pol.DegradedErrorRate*100)
 		}

@@ -113,6 +113,7 @@ type ProviderSnapshot struct {
 	Interval         time.Duration
 	Timeout          time.Duration // current (adaptive) probe timeout
 	Traffic          BackendTraffic
+	App              AppStats // what the applications' own requests felt
 
 	// ProbeCalls and ProbeTokens count this provider's probes and the
 	// tokens they spent since the monitor started (probes.Result.Tokens):
@@ -138,6 +139,19 @@ type ProviderSnapshot struct {
 type BackendTraffic struct {
 	Served   int
 	Failures int
+}
+
+// AppStats is what the applications' requests through the gateway felt
+// of one backend, beside what its probes say: a provider that probes fine
+// but serves real requests slowly shows here. Figures are over the
+// window, the rate over the last 10 s; a zero means no such request.
+type AppStats struct {
+	RatePerSecond float64       // requests that ended on this backend, per second
+	Streams       int           // streamed answers it served: the TTFT's samples
+	TTFTP50       time.Duration // their median time to first token (from a histogram)
+	// TokensPerSecond is the tokens its answers generated per second of
+	// answer time, over the answers that reported their usage.
+	TokensPerSecond float64
 }
 
 // Traffic summarises the gateway over the window.

@@ -170,6 +170,14 @@ func fmtRate(r float64) string {
 	return strconv.FormatFloat(r, 'f', 1, 64)
 }
 
+// fmtTokRate is a tokens/s figure: one decimal below ten, none above.
+func fmtTokRate(r float64) string {
+	if r < 9.95 {
+		return strings.TrimSuffix(fmtRate(r), ".0")
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
+}
+
 // itoa is strconv.Itoa, short for cells.
 func itoa(n int) string { return strconv.Itoa(n) }
 

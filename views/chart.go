@@ -1,0 +1,149 @@
+package views
+
+import (
+	"strings"
+	"time"
+
+	"github.com/guptarohit/asciigraph"
+
+	"switchboard/monitor"
+)
+
+// chartMin is the fewest lines the overview chart is drawn in (title,
+// legend and a plot of a few rows); with less room it is left out.
+const chartMin = 8
+
+// Chart renders the probe latency of every enabled provider on one time
+// axis in exactly h lines: a title, the plot (one line per provider, in
+// the colour its row's ● has in the table, the y axis in ms and s), one
+// row per provider whose probes failed in view with ✗ in each failed
+// column, and a legend naming each line with its last probe.
+func Chart(st State, w, h int, s Styles) string {
+	if st.Snap == nil || h <= 0 {
+		return ""
+	}
+	provs, idx, left := charted(st.Snap)
+	labelW := chartLabelWidth(provs)
+	cols := max(2, w-labelW-3)
+	axis := newTimeAxis(provs, st.Now, cols)
+	all := make([]series, len(provs))
+	failing := 0
+	for i, p := range provs {
+		all[i] = buildSeries(p, idx[i], axis)
+		if all[i].fails > 0 {
+			failing++
+		}
+	}
+	title := "LATENCY · last " + fmtSpan(axis.step*time.Duration(cols)) + ", " + fmtSetting(axis.step) + " a column"
+	lines := []string{panelTitle(title, "✗ failed probe", w, false, s)}
+	// One failure row per provider that failed, but the plot keeps at
+	// least two thirds of the lines between title and legend.
+	marks := min(failing, (h-2)/3)
+	plotLines := h - 2 - marks
+	switch {
+	case plotLines < 2 || !anyValue(all):
+		lines = append(lines, s.Label.Render("no successful probe in view to chart"))
+	default:
+		lines = append(lines, plot(all, labelW, plotLines, s)...)
+	}
+	for _, sr := range all {
+		if len(lines) >= h-1 || marks == 0 {
+			break
+		}
+		if sr.fails > 0 {
+			lines = append(lines, failRow(sr, labelW, s))
+			marks--
+		}
+	}
+	for len(lines) < h-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, legend(provs, idx, left, s))
+	for i := range lines {
+		lines[i] = truncate(lines[i], w)
+	}
+	return strings.Join(lines[:h], "\n")
+}
+
+// fmtAxis labels the y axis (milliseconds in) as the table writes
+// latencies: "0ms", "443ms", "1.33s".
+func fmtAxis(ms float64) string {
+	if ms < 0.5 {
+		return "0ms"
+	}
+	return fmtLatency(time.Duration(ms * float64(time.Millisecond)))
+}
+
+// chartLabelWidth is the width of the y axis' labels, wide enough for the
+// names that label the failure rows under it.
+func chartLabelWidth(provs []*monitor.ProviderSnapshot) int {
+	w := 6 // "1.23s", "443ms"
+	for _, p := range provs {
+		w = max(w, min(visibleWidth(p.Name), 14))
+	}
+	return w
+}
+
+// plot draws every series with asciigraph in exactly n lines. With a
+// lower bound of 0 asciigraph draws height+1 lines.
+func plot(all []series, labelW, n int, s Styles) []string {
+	data := make([][]float64, len(all))
+	colours := make([]asciigraph.AnsiColor, len(all))
+	for i, sr := range all {
+		data[i] = sr.values
+		colours[i] = s.seriesColour(sr.index).ansi
+	}
+	out := asciigraph.PlotMany(data,
+		asciigraph.Height(n-1),
+		asciigraph.LowerBound(0),
+		asciigraph.SeriesColors(colours...),
+		asciigraph.YAxisValueFormatter(func(v float64) string {
+			m := fmtAxis(v)
+			return strings.Repeat(" ", max(0, labelW-len(m))) + m
+		}),
+	)
+	lines := strings.Split(out, "\n")
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return lines[:n]
+}
+
+// failRow is a provider's name under the axis, then ✗ in every column
+// where its probes failed, both in its colour.
+func failRow(sr series, labelW int, s Styles) string {
+	c := s.seriesColour(sr.index).span
+	var b strings.Builder
+	b.WriteString(c.wrap(fitRight(sr.name, labelW+1)))
+	b.WriteString("  ")
+	var marks strings.Builder
+	for _, f := range sr.failed {
+		if f {
+			marks.WriteString(sparkFail)
+		} else {
+			marks.WriteByte(' ')
+		}
+	}
+	b.WriteString(c.wrap(strings.TrimRight(marks.String(), " ")))
+	return b.String()
+}
+
+// legend names each line, in its colour, with its last probe's latency
+// (✗ when it failed), and counts the enabled providers left out.
+func legend(provs []*monitor.ProviderSnapshot, idx []int, left int, s Styles) string {
+	items := make([]string, 0, len(provs)+1)
+	for i, p := range provs {
+		last := none
+		switch {
+		case p.HasLast && !p.Last.OK():
+			last = sparkFail
+		case p.HasLast:
+			last = fmtLatency(p.Last.Latency)
+		}
+		items = append(items, s.seriesColour(idx[i]).span.wrap("● "+p.Name)+" "+last)
+	}
+	if left > 0 {
+		items = append(items, s.Label.Render("+"+itoa(left)+" more in the table"))
+	}
+	return strings.Join(items, "   ")
+}

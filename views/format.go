@@ -90,6 +90,16 @@ func fmtSpan(d time.Duration) string {
 	}
 }
 
+// fmtLeft is the time left of a countdown, rounded up as a countdown
+// reads: "42s", then whole minutes ("14m", "1h30m"), so a 15-minute pin
+// shows "15m left" until a full minute has passed.
+func fmtLeft(d time.Duration) string {
+	if d <= time.Minute {
+		return fmtSpan((d + time.Second - 1).Truncate(time.Second))
+	}
+	return fmtSpan((d + time.Minute - 1).Truncate(time.Minute))
+}
+
 // fmtClock formats a wall time in the time's own location.
 func fmtClock(t time.Time) string {
 	if t.IsZero() {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"switchboard/monitor"
 )
 
 // Durations read as a person writes them, never in Go's nanosecond form.
@@ -45,5 +47,30 @@ func TestDetailShowsHumanTimeout(t *testing.T) {
 	out := ansi.Strip(Detail(st, 160, DetailHeight, DefaultStyles()))
 	if !strings.Contains(out, "timeout 1.23s · interval 10s") {
 		t.Fatalf("detail pane:\n%s", out)
+	}
+}
+
+// A timed pin counts down in the header's badge, rounded up as a
+// countdown reads; an untimed one is just PINNED.
+func TestPinnedBadgeCountsDown(t *testing.T) {
+	for _, c := range []struct {
+		left time.Duration
+		want string
+	}{
+		{14*time.Minute + 30*time.Second, "PINNED azure · 15m left"},
+		{14 * time.Minute, "PINNED azure · 14m left"},
+		{90 * time.Minute, "PINNED azure · 1h30m left"},
+		{42*time.Second + 300*time.Millisecond, "PINNED azure · 43s left"},
+		{0, "PINNED "},
+	} {
+		st := baseState(4)
+		st.Snap.Mode, st.Snap.Pinned, st.Snap.Active = monitor.ModePinned, "azure", "azure"
+		if c.left > 0 {
+			st.Snap.PinnedUntil = now.Add(c.left)
+		}
+		top := strings.Split(ansi.Strip(Header(st, 120, DefaultStyles())), "\n")[0]
+		if !strings.Contains(top, c.want) || (c.left == 0 && strings.Contains(top, "left")) {
+			t.Errorf("%s left: header %q, want %q", c.left, top, c.want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -15,7 +16,8 @@ const chartMin = 8
 
 // Chart renders the probe latency of every enabled provider on one time
 // axis in exactly h lines: a title, the plot (one line per provider, in
-// the colour its row's ● has in the table, the y axis in ms and s), one
+// the colour its row's ● has in the table, the y axis in ms and s on a log
+// scale), one
 // row per provider whose probes failed in view with ✗ in each failed
 // column, and a legend naming each line with its last probe.
 func Chart(st State, w, h int, s Styles) string {
@@ -34,7 +36,7 @@ func Chart(st State, w, h int, s Styles) string {
 			failing++
 		}
 	}
-	title := "LATENCY · last " + fmtSpan(axis.step*time.Duration(cols)) + ", " + fmtSetting(axis.step) + " a column"
+	title := "LATENCY (log scale) · last " + fmtSpan(axis.step*time.Duration(cols)) + ", " + fmtSetting(axis.step) + " a column"
 	lines := []string{panelTitle(title, "✗ failed probe", w, false, s)}
 	// One failure row per provider that failed, but the plot keeps at
 	// least two thirds of the lines between title and legend.
@@ -66,12 +68,9 @@ func Chart(st State, w, h int, s Styles) string {
 }
 
 // fmtAxis labels the y axis (milliseconds in) as the table writes
-// latencies: "0ms", "443ms", "1.33s".
+// latencies: "1ms", "443ms", "1.33s".
 func fmtAxis(ms float64) string {
-	if ms < 0.5 {
-		return "0ms"
-	}
-	return fmtLatency(time.Duration(ms * float64(time.Millisecond)))
+	return fmtLatency(time.Duration(max(ms, 1) * float64(time.Millisecond)))
 }
 
 // chartLabelWidth is the width of the y axis' labels, wide enough for the
@@ -84,21 +83,34 @@ func chartLabelWidth(provs []*monitor.ProviderSnapshot) int {
 	return w
 }
 
-// plot draws every series with asciigraph in exactly n lines. With a
-// lower bound of 0 asciigraph draws height+1 lines.
+// plot draws every series with asciigraph in exactly n lines, on a log
+// scale: providers a tenfold apart (a local model at 2.5 s beside APIs at
+// 200 ms) each keep enough rows to show their own changes. The labels are
+// latencies, in ms and s.
 func plot(all []series, labelW, n int, s Styles) []string {
 	data := make([][]float64, len(all))
 	colours := make([]asciigraph.AnsiColor, len(all))
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, sr := range all {
-		data[i] = sr.values
+		data[i] = make([]float64, len(sr.values))
+		for c, v := range sr.values {
+			data[i][c] = math.Log10(max(v, 1)) // NaN stays NaN: a gap
+			if !math.IsNaN(v) {
+				lo, hi = min(lo, data[i][c]), max(hi, data[i][c])
+			}
+		}
 		colours[i] = s.seriesColour(sr.index).ansi
 	}
+	// Room under the fastest line, so it does not run along the axis' foot;
+	// and exactly n lines: asciigraph draws height+1 when the range is not
+	// empty, one line when it is.
+	bottom := lo - max(0.05, (hi-lo)/float64(max(n, 2)))
 	out := asciigraph.PlotMany(data,
 		asciigraph.Height(n-1),
-		asciigraph.LowerBound(0),
+		asciigraph.LowerBound(bottom),
 		asciigraph.SeriesColors(colours...),
 		asciigraph.YAxisValueFormatter(func(v float64) string {
-			m := fmtAxis(v)
+			m := fmtAxis(math.Pow(10, v))
 			return strings.Repeat(" ", max(0, labelW-len(m))) + m
 		}),
 	)

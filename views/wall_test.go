@@ -30,7 +30,7 @@ func TestWallUsesTheScreen(t *testing.T) {
 		if n := blankLines(out); n > 6 {
 			t.Errorf("detail=%v: %d of 60 rows blank, want at most 6:\n%s", detail, n, ansi.Strip(out))
 		}
-		if !strings.Contains(ansi.Strip(out), "── LATENCY · last") {
+		if !strings.Contains(ansi.Strip(out), "── LATENCY (log scale) · last") {
 			t.Errorf("detail=%v: no latency chart on the wall:\n%s", detail, ansi.Strip(out))
 		}
 	}
@@ -62,11 +62,11 @@ func TestWallDegradesInOrder(t *testing.T) {
 		}
 	}
 	compact := ansi.Strip(Render(wallState(false), 80, 24, DefaultStyles()))
-	if strings.Contains(compact, "LATENCY ·") || EventRows(wallState(false), 80, 24) != 13 {
+	if strings.Contains(compact, "LATENCY (log scale)") || EventRows(wallState(false), 80, 24) != 13 {
 		t.Errorf("80×24 is not the compact screen (no chart, 13 event rows):\n%s", compact)
 	}
 	for _, size := range [][2]int{{120, 40}, {200, 60}} {
-		if out := ansi.Strip(Render(wallState(false), size[0], size[1], DefaultStyles())); !strings.Contains(out, "LATENCY ·") {
+		if out := ansi.Strip(Render(wallState(false), size[0], size[1], DefaultStyles())); !strings.Contains(out, "LATENCY (log scale)") {
 			t.Errorf("%dx%d has no chart:\n%s", size[0], size[1], out)
 		}
 	}

@@ -56,6 +56,11 @@ type Model struct {
 
 	linked Linked // the backend's connection when it is in another process
 	link   *Conn  // its state as last read; nil in process
+
+	// charts keeps the chart between the frames of one snapshot (the
+	// clock's tick redraws the screen once a second); shared by copies,
+	// used only by View on Bubble Tea's event loop.
+	charts *views.ChartCache
 }
 
 // New builds the dashboard for b and subscribes to its Snapshots. Call
@@ -71,6 +76,7 @@ func New(b Backend, opts Options) Model {
 		help:    help.New(),
 		styles:  views.DefaultStyles(),
 		snap:    b.Snapshot(),
+		charts:  &views.ChartCache{},
 	}
 	if opts.NoColor {
 		m.styles = views.PlainStyles()
@@ -119,7 +125,7 @@ func (m Model) state() views.State {
 	st := views.State{
 		Snap: m.snap, Now: m.opts.Now(), Selected: m.selected, Detail: m.detail,
 		Focus: m.focus, LogScroll: m.logScroll, Status: m.status, StatusErr: m.statusErr,
-		Link: m.viewLink(),
+		Link: m.viewLink(), Charts: m.charts,
 	}
 	if m.link != nil && !m.link.Ever {
 		st.Snap = nil // the empty placeholder before the first snapshot: nothing to show yet

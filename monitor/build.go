@@ -56,7 +56,7 @@ func (c *core) snapshot(now time.Time, seq uint64) *Snapshot {
 	}
 	s := &Snapshot{Seq: seq, At: now, Active: c.active, ActiveSince: c.activeSince, ActiveCause: c.activeCause,
 		Mode: c.mode, Pinned: c.pinned, PinnedUntil: c.pinnedUntil, Traffic: tr, Demo: c.demo,
-		Providers: make([]ProviderSnapshot, len(c.provs))}
+		Providers: make([]ProviderSnapshot, len(c.provs)), Window: c.window}
 	s.Route = c.route(now)
 	if len(s.Route) > 1 {
 		s.Next = s.Route[1]

@@ -193,6 +193,9 @@ type Snapshot struct {
 	Events     []Event // newest last, bounded
 	Traffic    Traffic
 	Demo       bool
+	// Window is the span the statistics and samples cover, so a chart of
+	// the samples can keep one time scale from the first sample on.
+	Window time.Duration
 }
 
 // Provider returns the named provider's snapshot.

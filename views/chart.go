@@ -15,7 +15,7 @@ import (
 const chartMin = 8
 
 // Chart renders the probe latency of every enabled provider on one time
-// axis in exactly h lines: a title, the plot (one line per provider, in
+// axis, ending at the snapshot's time, in exactly h lines: a title, the plot (one line per provider, in
 // the colour its row's ● has in the table, the y axis in ms and s on a log
 // scale), one
 // row per provider whose probes failed in view with ✗ in each failed
@@ -27,7 +27,7 @@ func Chart(st State, w, h int, s Styles) string {
 	provs, idx, left := charted(st.Snap)
 	labelW := chartLabelWidth(provs)
 	cols := max(2, w-labelW-3)
-	axis := newTimeAxis(provs, st.Now, cols)
+	axis := newTimeAxis(provs, st.Snap.At, st.Snap.Window, cols)
 	all := make([]series, len(provs))
 	failing := 0
 	for i, p := range provs {
@@ -36,7 +36,7 @@ func Chart(st State, w, h int, s Styles) string {
 			failing++
 		}
 	}
-	title := "LATENCY (log scale) · last " + fmtSpan(axis.step*time.Duration(cols)) + ", " + fmtSetting(axis.step) + " a column"
+	title := "LATENCY (log scale) · last " + fmtSpan(axis.span()) + ", " + fmtSetting(axis.step) + " a column"
 	lines := []string{panelTitle(title, "✗ failed probe", w, false, s)}
 	// One failure row per provider that failed, but the plot keeps at
 	// least two thirds of the lines between title and legend.
@@ -61,9 +61,10 @@ func Chart(st State, w, h int, s Styles) string {
 		lines = append(lines, "")
 	}
 	lines = append(lines, legend(provs, idx, left, s))
-	for i := range lines {
-		lines[i] = truncate(lines[i], w)
-	}
+	// The plot and the failure rows are built to fit; the title is fitted
+	// by panelTitle. Measuring 30 lines of box drawing costs more than the
+	// rest of the frame, so only the legend is cut here.
+	lines[len(lines)-1] = truncate(lines[len(lines)-1], w)
 	return strings.Join(lines[:h], "\n")
 }
 
@@ -71,6 +72,27 @@ func Chart(st State, w, h int, s Styles) string {
 // latencies: "1ms", "443ms", "1.33s".
 func fmtAxis(ms float64) string {
 	return fmtLatency(time.Duration(max(ms, 1) * float64(time.Millisecond)))
+}
+
+// ChartCache keeps the last chart drawn, so the frames in which only the
+// clock moves (one a second) do not draw it again: a chart depends on the
+// snapshot and its size alone. One cache serves one Styles.
+type ChartCache struct {
+	snap *monitor.Snapshot
+	w, h int
+	out  string
+}
+
+// cachedChart is Chart, from st.Charts when it holds this one.
+func cachedChart(st State, w, h int, s Styles) string {
+	c := st.Charts
+	if c == nil {
+		return Chart(st, w, h, s)
+	}
+	if c.snap != st.Snap || c.w != w || c.h != h || c.snap == nil {
+		c.snap, c.w, c.h, c.out = st.Snap, w, h, Chart(st, w, h, s)
+	}
+	return c.out
 }
 
 // chartLabelWidth is the width of the y axis' labels, wide enough for the
@@ -101,13 +123,16 @@ func plot(all []series, labelW, n int, s Styles) []string {
 		}
 		colours[i] = s.seriesColour(sr.index).ansi
 	}
-	// Room under the fastest line, so it does not run along the axis' foot;
-	// and exactly n lines: asciigraph draws height+1 when the range is not
-	// empty, one line when it is.
-	bottom := lo - max(0.05, (hi-lo)/float64(max(n, 2)))
+	// The range snaps to a grid of eighths of a decade, with room under the
+	// fastest line: a new sample a little slower or faster than the others
+	// leaves the scale, and so the whole plot, as it was.
+	const grid = 8
+	bottom := math.Floor(lo*grid-0.5) / grid
+	top := math.Ceil(hi*grid) / grid
 	out := asciigraph.PlotMany(data,
-		asciigraph.Height(n-1),
+		asciigraph.Height(n-1), // with a range, asciigraph draws height+1 lines
 		asciigraph.LowerBound(bottom),
+		asciigraph.UpperBound(top),
 		asciigraph.SeriesColors(colours...),
 		asciigraph.YAxisValueFormatter(func(v float64) string {
 			m := fmtAxis(math.Pow(10, v))

@@ -22,42 +22,43 @@ type series struct {
 	fails  int
 }
 
-// timeAxis maps sample times onto cols columns of step each, ending now.
+// timeAxis maps sample times onto cols columns of step each, the last
+// holding the instant end. Columns are fixed in absolute time (a sample
+// stays in its column until it scrolls off), so a new snapshot changes
+// the last column only, and the whole chart moves once per step.
 type timeAxis struct {
-	end  time.Time
-	step time.Duration
-	cols int
+	endCol int64 // the absolute column of end: end / step
+	step   time.Duration
+	cols   int
 }
 
-// newTimeAxis fits the oldest sample shown into cols columns: the step is
-// a whole number of seconds, so the chart scrolls by whole columns and
-// does not rescale every second.
-func newTimeAxis(provs []*monitor.ProviderSnapshot, now time.Time, cols int) timeAxis {
-	oldest := now
-	for _, p := range provs {
-		if len(p.Samples) > 0 && p.Samples[0].At.Before(oldest) {
-			oldest = p.Samples[0].At
+// newTimeAxis spreads the monitor's window over cols columns, so the time
+// scale is the same from the first sample on; without a window (a server
+// too old to send one) it fits the oldest sample shown instead. A step is
+// at least a second, in tenths of a second.
+func newTimeAxis(provs []*monitor.ProviderSnapshot, end time.Time, window time.Duration, cols int) timeAxis {
+	span := window
+	if span <= 0 {
+		for _, p := range provs {
+			if len(p.Samples) > 0 {
+				span = max(span, end.Sub(p.Samples[0].At))
+			}
 		}
 	}
-	span, step := now.Sub(oldest), time.Second
-	if n := time.Duration(max(cols, 1)); span > n*step {
-		step = max(step, (span / n).Truncate(time.Second))
-		if n*step < span {
-			step += time.Second
-		}
-	}
-	return timeAxis{end: now, step: step, cols: cols}
+	n := time.Duration(max(cols, 1))
+	step := max(time.Second, ((span+n-1)/n + 100*time.Millisecond - 1).Truncate(100*time.Millisecond))
+	return timeAxis{endCol: end.UnixNano() / int64(step), step: step, cols: cols}
 }
 
 // column is the column of an instant; false when it falls off the left.
 func (a timeAxis) column(t time.Time) (int, bool) {
-	back := int(a.end.Sub(t) / a.step)
-	if back < 0 {
-		back = 0 // a sample stamped a moment after the frame's clock
-	}
-	c := a.cols - 1 - back
+	back := a.endCol - t.UnixNano()/int64(a.step)
+	c := a.cols - 1 - int(max(back, 0)) // a sample stamped after end goes in the last column
 	return c, c >= 0
 }
+
+// span is the time the columns cover.
+func (a timeAxis) span() time.Duration { return a.step * time.Duration(a.cols) }
 
 // charted are the providers the overview chart draws: enabled ones, in
 // priority order, at most maxSeries. The rest are counted for the legend.

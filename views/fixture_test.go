@@ -41,6 +41,7 @@ func fixture(n int) *monitor.Snapshot {
 		Traffic: monitor.Traffic{Enabled: true, Listen: "127.0.0.1:8787", Requests: 1200, Errors: 6, Retries: 14, RatePerSecond: 4},
 		Demo:    true,
 		Events:  fixtureEvents(),
+		Window:  5 * time.Minute,
 	}
 	for i := 0; i < n; i++ {
 		snap.Providers = append(snap.Providers, fixtureProvider(i))

@@ -37,6 +37,9 @@ type State struct {
 	StatusErr bool   // Status reports a failure
 	Help      string // the help bar, already rendered from the key map
 	Link      *Link  // the connection to a server when attached; nil in process
+	// Charts, when set, keeps the chart from one frame to the next of the
+	// same snapshot; nil draws it every time.
+	Charts *ChartCache
 }
 
 // Render draws the whole screen in exactly h lines of at most w cells:
@@ -73,7 +76,7 @@ func Render(st State, w, h int, s Styles) string {
 
 	parts := []string{header, Table(st, w, ph.table, s)}
 	if ph.chart > 0 {
-		parts = append(parts, Chart(st, w, ph.chart, s))
+		parts = append(parts, cachedChart(st, w, ph.chart, s))
 	}
 	if ph.detail > 0 {
 		parts = append(parts, Detail(st, w, ph.detail, s))

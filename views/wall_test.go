@@ -130,3 +130,30 @@ func TestProviderColourIsTheSameInTableAndChart(t *testing.T) {
 		}
 	}
 }
+
+// The chart ends at the snapshot's time, not at the clock's: a frame in
+// which only the clock moved (the tick, once a second) draws the same
+// chart, which the cache then hands back without drawing it again. A new
+// snapshot draws a new one.
+func TestChartFollowsTheSnapshotNotTheClock(t *testing.T) {
+	st := wallState(false)
+	first := Chart(st, 200, 30, DefaultStyles())
+	st.Now = st.Now.Add(1500 * time.Millisecond)
+	if Chart(st, 200, 30, DefaultStyles()) != first {
+		t.Fatal("the chart moved with the clock alone")
+	}
+	st.Charts = &ChartCache{}
+	if got := cachedChart(st, 200, 30, DefaultStyles()); got != first {
+		t.Fatal("the cache drew another chart")
+	}
+	st.Snap.Providers[1].Samples[len(st.Snap.Providers[1].Samples)-1].Latency *= 3 // the same snapshot: never drawn again
+	if cachedChart(st, 200, 30, DefaultStyles()) != first {
+		t.Fatal("the cache drew the same snapshot again")
+	}
+	next := *st.Snap
+	next.At = next.At.Add(10 * time.Second)
+	st.Snap = &next
+	if cachedChart(st, 200, 30, DefaultStyles()) == first {
+		t.Fatal("a new snapshot 10 s later drew the old chart")
+	}
+}

@@ -24,3 +24,20 @@ func BenchmarkView(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWall is one View() of the whole 200×60 wall (chart, help bar)
+// for 4 and 10 providers.
+func BenchmarkWall(b *testing.B) {
+	for _, n := range []int{4, 10} {
+		b.Run(strconv.Itoa(n)+"_providers", func(b *testing.B) {
+			m := New(newFake(fixture(n)), Options{Now: fixedNow})
+			defer m.Close()
+			next, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+			m = next.(Model)
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = m.View()
+			}
+		})
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"switchboard/probes"
 )
 
 // Causes shown on the dashboard and sent by notifications carry durations
@@ -37,5 +39,17 @@ func TestHuman(t *testing.T) {
 		if got := human(d); got != want {
 			t.Errorf("human(%s) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// A Retry-After of two minutes, capped at retry_after_max (1m), reads
+// "retry after 1m", not Go's "1m0s".
+func TestRetryAfterCauseIsHuman(t *testing.T) {
+	s := newSim(t, "openai", "azure")
+	s.all("openai", "azure")
+	s.c.observe(probes.Result{Provider: "openai", Source: probes.SourceProbe, Class: probes.ClassRateLimited,
+		Status: 429, RetryAfter: 2 * time.Minute}, s.now)
+	if got := s.c.byName["openai"].cause; got != "429, retry after 1m" {
+		t.Fatalf("cause %q", got)
 	}
 }

@@ -125,7 +125,7 @@ func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy, 
 		// day, say): the cap bounds it, and the operator can end it sooner.
 		wait = min(wait, pol.RetryAfterMax.D())
 		p.rateLimitedTill = now.Add(wait)
-		return p.set(StateRateLimited, now, fmt.Sprintf("429, retry after %s", wait.Round(time.Second)), false)
+		return p.set(StateRateLimited, now, "429, retry after "+human(wait.Round(time.Second)), false)
 	}
 	if !p.state.Routable() && p.state != StateRateLimited {
 		return nil

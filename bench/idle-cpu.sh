@@ -5,13 +5,15 @@
 # program redrawing a clock every second (Bubble Tea's own idle loop; and
 # again at the dashboard's 10 fps), a bare net/http client asking the same providers once a second (the floor
 # of the probing), and htop when it is installed (apt-get install -y
-# htop). Loopback only; stops by itself. Needs tmux.
+# htop). Loopback only; stops by itself. Needs tmux. OLD=<git revision>
+# also runs the dashboard built from that revision, in the same run, to
+# compare a change with the code before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${SECS:-60}
 command -v tmux >/dev/null || { echo "tmux is required: apt-get install -y tmux" >&2; exit 1; }
 tmp=$(mktemp -d)
-sessions=(sbidle sbbase sbtea10 sbhttp sbhtop)
+sessions=(sbidle sbold sbbase sbtea10 sbhttp sbhtop)
 cleanup() {
   for s in "${sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null || true; done
   kill "$fakes" 2>/dev/null || true
@@ -22,10 +24,18 @@ go build -o "$tmp/switchboard" .
 go build -o "$tmp/fakeproviders" ./bench/fakeproviders
 go build -o "$tmp/teabaseline" ./bench/teabaseline
 go build -o "$tmp/httpbaseline" ./bench/httpbaseline
+if [ -n "${OLD:-}" ]; then
+  mkdir "$tmp/old"
+  git archive "$OLD" | tar -x -C "$tmp/old"
+  (cd "$tmp/old" && go build -o "$tmp/switchboard-old" .)
+fi
 "$tmp/fakeproviders" -n 10 -interval 1s -config "$tmp/bench.yaml" -for $((secs + 60))s >/dev/null &
 fakes=$!
 sleep 1
-tmux new-session -d -s sbidle -x 160 -y 50 "$tmp/switchboard --config $tmp/bench.yaml"
+tmux new-session -d -s sbidle -x 160 -y 50 "$tmp/switchboard --config $tmp/bench.yaml --state-dir $tmp/state"
+if [ -n "${OLD:-}" ]; then
+  tmux new-session -d -s sbold -x 160 -y 50 "$tmp/switchboard-old --config $tmp/bench.yaml --state-dir $tmp/oldstate"
+fi
 tmux new-session -d -s sbbase -x 160 -y 50 "$tmp/teabaseline"
 tmux new-session -d -s sbtea10 -x 160 -y 50 "$tmp/teabaseline -fps 10"
 tmux new-session -d -s sbhttp -x 160 -y 50 "$tmp/httpbaseline -config $tmp/bench.yaml -for $((secs + 30))s"
@@ -47,6 +57,7 @@ sleep "$secs"
 label() {
   case $1 in
     sbidle) echo "dashboard, 10 providers probed every 1s" ;;
+    sbold) echo "the same dashboard at ${OLD:-}" ;;
     sbbase) echo "bubble tea 1 s clock (baseline)" ;;
     sbtea10) echo "the same clock at the dashboard's 10 fps" ;;
     sbhttp) echo "bare net/http, same 10 requests/s" ;;
@@ -54,7 +65,10 @@ label() {
   esac
 }
 for s in "${sessions[@]}"; do
-  [ -n "${pid[$s]:-}" ] || { echo "htop: not installed, skipped (apt-get install -y htop)"; continue; }
+  if [ -z "${pid[$s]:-}" ]; then
+    [ "$s" != sbhtop ] || echo "htop: not installed, skipped (apt-get install -y htop)"
+    continue
+  fi
   end=$(cpu "${pid[$s]}")
   awk -v n="$(label "$s")" -v a="${start[$s]}" -v b="$end" -v t="$tick" -v s="$secs" \
     'BEGIN { printf "%-41s %.2f%% of one core over %ds\n", n ":", 100*(b-a)/t/s, s }'

@@ -21,6 +21,11 @@ type outcome struct {
 	ok        bool // the client got a non-error answer
 	gone      bool
 	fail      failure
+	// What a committed answer was like, for the dashboard: a stream's time
+	// to first token, the time from sending the attempt to the answer's
+	// end, and the tokens the answer said it generated (0: not reported).
+	ttft, took time.Duration
+	tokens     int64
 }
 
 // call is one attempt in progress: its context, its deadline timer and its
@@ -107,7 +112,7 @@ func (c *call) failed(err error) outcome {
 	case errors.Is(cause, errRescued):
 		f.class, f.msg, f.rescued = probes.ClassTimeout, errRescued.Error(), true
 	case errors.Is(cause, errAttemptTimeout):
-		f.class, f.msg = probes.ClassTimeout, "no response within "+c.g.cfg.UpstreamTimeout.D().String()
+		f.class, f.msg = probes.ClassTimeout, "no response within "+c.g.cfg.UpstreamTimeout.String()
 	default:
 		f.class, f.msg = probes.ClassifyError(c.ctx, err)
 	}
@@ -183,9 +188,16 @@ func (c *call) buffered(w http.ResponseWriter, resp *http.Response, n int) outco
 		body = c.b.redact(body) // an error may echo the key; an answer is passed on as it is
 	}
 	c.answer(w, resp, n, body)
+	took := time.Since(c.t0)
+	var tokens int64
+	if ok2xx(resp.StatusCode) {
+		var u probes.Usage
+		u.See(body)
+		tokens, _ = u.Generated()
+	}
 	c.res.Class = probes.ClassifyStatus(resp.StatusCode)
 	c.report()
-	return outcome{committed: true, ok: resp.StatusCode < 400}
+	return outcome{committed: true, ok: resp.StatusCode < 400, took: took, tokens: tokens}
 }
 
 // writePiece is how much of a held answer must be taken by the client

@@ -187,7 +187,7 @@ func (g *Gateway) forward(w http.ResponseWriter, req *request) {
 			return
 		}
 		if out.committed {
-			g.record(b.name, len(tried), committedOutcome(out.ok))
+			g.record(b.name, len(tried), committedOutcome(out.ok), out)
 			return
 		}
 		fails = append(fails, out.fail)
@@ -197,7 +197,7 @@ func (g *Gateway) forward(w http.ResponseWriter, req *request) {
 	if len(tried) > 0 {
 		last = tried[len(tried)-1].name
 	}
-	g.record(last, len(tried), OutcomeError)
+	g.record(last, len(tried), OutcomeError, outcome{})
 	writeFailure(w, req.rest, fails, last, budgetOut)
 }
 
@@ -224,11 +224,13 @@ func candidate(b *backend, rest string, tried []*backend) bool {
 	return b != nil && !slices.Contains(tried, b) && b.serves(rest)
 }
 
-// record counts a finished request for the monitor's traffic figures and
-// tells the observer how it ended.
-func (g *Gateway) record(backend string, attempts int, outcome string) {
-	g.src.RecordRequest(monitor.RequestRecord{At: g.now(), Backend: backend, Attempts: attempts, OK: outcome == OutcomeOK})
-	g.observeRequest(backend, attempts, outcome)
+// record counts a finished request for the monitor's traffic figures, with
+// what its answer was like (out, zero for a request that got none), and
+// tells the observer how it ended (result, one of the Outcome constants).
+func (g *Gateway) record(backend string, attempts int, result string, out outcome) {
+	g.src.RecordRequest(monitor.RequestRecord{At: g.now(), Backend: backend, Attempts: attempts,
+		OK: result == OutcomeOK, TTFT: out.ttft, Duration: out.took, Tokens: out.tokens})
+	g.observeRequest(backend, attempts, result)
 }
 
 // committedOutcome is the outcome of a request whose answer reached the

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"switchboard/probes"
 )
 
 var (
@@ -35,6 +37,9 @@ type relay struct {
 	// with a finish_reason (sawFinish) ends it too; only then is it looked for.
 	wantFinish, sawFinish bool
 	midEvent              bool // the client has part of an event (only for oversized events)
+	// usage reads the counts a stream reports (OpenAI's final usage
+	// chunk, Anthropic's running totals) as its events pass.
+	usage probes.Usage
 }
 
 func (r *relay) run(src io.Reader) error {
@@ -127,6 +132,28 @@ func (r *relay) watch(p []byte) {
 	}
 	if r.wantFinish && !r.sawFinish && hasFinish(p) {
 		r.sawFinish = true
+	}
+	if bytes.Contains(p, usageWord) {
+		r.seeUsage(p)
+	}
+}
+
+var usageWord = []byte("usage")
+
+// seeUsage shows each data line of p to the usage reader. A piece of an
+// oversized event does not start with its data field, or ends before its
+// JSON does: it reads as nothing.
+func (r *relay) seeUsage(p []byte) {
+	for len(p) > 0 {
+		line := p
+		if i := bytes.IndexByte(p, '\n'); i >= 0 {
+			line, p = p[:i], p[i+1:]
+		} else {
+			p = nil
+		}
+		if rest, ok := bytes.CutPrefix(line, dataField); ok {
+			r.usage.See(bytes.TrimSpace(rest))
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"switchboard/config"
 	"switchboard/probes"
 )
 
@@ -57,14 +58,19 @@ func (c *call) relayOut(w http.ResponseWriter, resp *http.Response, n int, lengt
 	if err == nil || errors.As(err, &wf) || c.req.r.Context().Err() != nil {
 		c.res.Class = probes.ClassifyStatus(resp.StatusCode) // the upstream did its part
 		c.report()
-		return outcome{committed: err == nil, ok: err == nil && resp.StatusCode < 400, gone: err != nil}
+		out := outcome{committed: err == nil, ok: err == nil && resp.StatusCode < 400, gone: err != nil,
+			ttft: r.ttft, took: time.Since(c.t0)}
+		if ok2xx(resp.StatusCode) {
+			out.tokens, _ = r.usage.Generated()
+		}
+		return out
 	}
 	c.res.Class, c.res.Err = c.streamError(err, idle)
 	c.report()
 	if sse {
 		r.errorEvent("switchboard: backend " + c.b.name + " broke the stream: " + c.res.Err)
 	}
-	c.g.record(c.b.name, n, OutcomeBroken)
+	c.g.record(c.b.name, n, OutcomeBroken, outcome{})
 	// Abort so the body does not end cleanly either: clients that ignore
 	// error events, and every client of a body without a length, would
 	// otherwise take a truncated answer for a whole one.
@@ -76,7 +82,7 @@ func (c *call) streamError(err error, idle time.Duration) (probes.Class, string)
 	case errors.Is(err, errNoDone):
 		return probes.ClassBadResponse, err.Error()
 	case errors.Is(context.Cause(c.ctx), errAttemptTimeout):
-		return probes.ClassTimeout, "stream stalled: nothing for " + idle.String()
+		return probes.ClassTimeout, "stream stalled: nothing for " + config.Duration(idle).String()
 	}
 	class, msg := probes.ClassifyError(c.ctx, err)
 	return class, c.b.errText(msg)

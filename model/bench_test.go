@@ -24,3 +24,27 @@ func BenchmarkView(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWall is one View() of the whole 200×60 wall (chart, help bar)
+// for 4 and 10 providers: the frame of a new snapshot, which draws the
+// chart, and the frame of the clock's tick, which reuses it.
+func BenchmarkWall(b *testing.B) {
+	for _, n := range []int{4, 10} {
+		for _, frame := range []string{"new_snapshot", "tick"} {
+			b.Run(strconv.Itoa(n)+"_providers_"+frame, func(b *testing.B) {
+				m := New(newFake(fixture(n)), Options{Now: fixedNow})
+				defer m.Close()
+				next, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+				m = next.(Model)
+				b.ReportAllocs()
+				for b.Loop() {
+					if frame == "new_snapshot" {
+						snap := *m.snap // another snapshot of the same data
+						m.snap = &snap
+					}
+					_ = m.View()
+				}
+			})
+		}
+	}
+}

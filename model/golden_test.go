@@ -32,6 +32,9 @@ func TestHelpGolden(t *testing.T) {
 		{"full_100", Options{}, []string{"?"}, 100},
 		{"readonly_full_100", Options{ReadOnly: true}, []string{"?"}, 100},
 		{"prompt_100", Options{}, []string{"f"}, 100},
+		{"events_focused_100", Options{}, []string{"tab"}, 100},
+		{"events_focused_full_100", Options{}, []string{"tab", "?"}, 100},
+		{"pin_for_100", Options{}, []string{"P"}, 100},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

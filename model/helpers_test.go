@@ -26,6 +26,8 @@ func keyMsg(t *testing.T, name string) tea.KeyPressMsg {
 		k = tea.KeyPressMsg{Code: tea.KeyTab}
 	case "esc":
 		k = tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "backspace":
+		k = tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "space":
 		k = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	case "ctrl+c":

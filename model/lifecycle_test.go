@@ -147,11 +147,11 @@ func TestDetailAndHelpToggle(t *testing.T) {
 		t.Fatal("enter did not close the detail pane")
 	}
 	m, _ = press(t, m, m.keys.Help)
-	if got := lastLines(m, 6); !strings.Contains(got, "table/events") || !strings.Contains(got, "less") {
+	if got := lastLines(m, 6); !strings.Contains(got, "probe all now") || !strings.Contains(got, "less") {
 		t.Fatalf("? did not open the full help:\n%s", got)
 	}
 	m, _ = press(t, m, m.keys.Help)
-	if got := lastLines(m, 1); strings.Contains(got, "table/events") || !strings.Contains(got, "more") {
+	if got := lastLines(m, 1); strings.Contains(got, "probe all now") || !strings.Contains(got, "more") {
 		t.Fatalf("? did not close the full help: %q", got)
 	}
 }

@@ -37,8 +37,8 @@ func (m Model) refreshLink() Model {
 	}
 	c := m.linked.Conn()
 	m.link = &c
-	if !c.Connected && m.pending != nil {
-		m.pending = nil
+	if !c.Connected && (m.pending != nil || m.typing != nil) {
+		m.pending, m.typing = nil, nil
 		m.status, m.statusErr = "cancelled: disconnected from "+c.Server, true
 	}
 	return m

@@ -49,12 +49,18 @@ type Model struct {
 	focus         views.Focus
 	logScroll     int
 	pending       *confirmation
+	typing        *pinPrompt // P's duration being typed; nil when none
 	status        string
 	statusErr     bool
 	tickTag       int64
 
 	linked Linked // the backend's connection when it is in another process
 	link   *Conn  // its state as last read; nil in process
+
+	// charts keeps the chart between the frames of one snapshot (the
+	// clock's tick redraws the screen once a second); shared by copies,
+	// used only by View on Bubble Tea's event loop.
+	charts *views.ChartCache
 }
 
 // New builds the dashboard for b and subscribes to its Snapshots. Call
@@ -70,6 +76,7 @@ func New(b Backend, opts Options) Model {
 		help:    help.New(),
 		styles:  views.DefaultStyles(),
 		snap:    b.Snapshot(),
+		charts:  &views.ChartCache{},
 	}
 	if opts.NoColor {
 		m.styles = views.PlainStyles()
@@ -118,15 +125,19 @@ func (m Model) state() views.State {
 	st := views.State{
 		Snap: m.snap, Now: m.opts.Now(), Selected: m.selected, Detail: m.detail,
 		Focus: m.focus, LogScroll: m.logScroll, Status: m.status, StatusErr: m.statusErr,
-		Link: m.viewLink(),
+		Link: m.viewLink(), Charts: m.charts,
 	}
 	if m.link != nil && !m.link.Ever {
 		st.Snap = nil // the empty placeholder before the first snapshot: nothing to show yet
 	}
-	if m.pending != nil {
+	switch {
+	case m.typing != nil:
+		st.Prompt = m.typing.question()
+		st.Help = m.help.ShortHelpView(typingKeys{m.keys}.ShortHelp())
+	case m.pending != nil:
 		st.Prompt = m.pending.question
 		st.Help = m.help.ShortHelpView(promptKeys{m.keys}.ShortHelp())
-	} else {
+	default:
 		st.Help = m.helpView()
 	}
 	return st
@@ -134,12 +145,14 @@ func (m Model) state() views.State {
 
 // helpView is the full help, or the short help bar with its least needed
 // entries dropped until it fits the width (bubbles help would cut the end,
-// which holds "? more" and "q quit").
+// which holds "? more" and "q quit"). It follows the focus: what ↑/↓ and
+// tab do depends on the focused panel.
 func (m Model) helpView() string {
+	keys := m.keys.forFocus(m.focus)
 	if m.help.ShowAll {
-		return m.help.FullHelpView(m.keys.FullHelp())
+		return m.help.FullHelpView(keys.FullHelp())
 	}
-	bindings := m.keys.ShortHelp()
+	bindings := keys.ShortHelp()
 	unbounded := m.help
 	unbounded.SetWidth(0)
 	for len(bindings) > 2 && lipgloss.Width(unbounded.ShortHelpView(bindings)) > m.width {

@@ -67,6 +67,8 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	tooSmall := m.width < views.MinWidth || m.height < views.MinHeight
 	switch {
+	case m.typing != nil:
+		return m.onTypingKey(msg)
 	case m.pending != nil:
 		return m.onPromptKey(msg)
 	case key.Matches(msg, m.keys.Quit):
@@ -103,6 +105,8 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.askFailover(), nil
 	case key.Matches(msg, m.keys.Pin):
 		return m.askPin(), nil
+	case key.Matches(msg, m.keys.PinFor):
+		return m.askPinFor(), nil
 	case key.Matches(msg, m.keys.Auto):
 		return m.askAuto(), nil
 	}
@@ -111,7 +115,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // acts reports whether a key asks the backend to do something.
 func (m Model) acts(msg tea.KeyPressMsg) bool {
-	return key.Matches(msg, m.keys.Probe, m.keys.Toggle, m.keys.Failover, m.keys.Pin, m.keys.Auto)
+	return key.Matches(msg, m.keys.Probe, m.keys.Toggle, m.keys.Failover, m.keys.Pin, m.keys.PinFor, m.keys.Auto)
 }
 
 // move moves the selection (wrapping at both ends) or, with the event log

@@ -148,7 +148,7 @@ func (c *core) forceFailover(now time.Time) {
 		p.drainedUntil, p.dirty = now.Add(c.pol.DrainFor.D()), true
 	}
 	c.pinned, c.pinnedUntil = "", time.Time{}
-	c.event(Event{At: now, Kind: EventOperator, Provider: from, Cause: fmt.Sprintf("force failover: %s drained for %s", from, c.pol.DrainFor.D()), Actor: c.by})
+	c.event(Event{At: now, Kind: EventOperator, Provider: from, Cause: fmt.Sprintf("force failover: %s drained for %s", from, human(c.pol.DrainFor.D())), Actor: c.by})
 	c.decide(now, c.by, "forced failover from "+from)
 }
 
@@ -158,7 +158,7 @@ func (c *core) pin(cmd Pin, now time.Time) {
 	cause := "pinned by operator"
 	if cmd.For > 0 {
 		c.pinnedUntil = now.Add(cmd.For)
-		cause += " for " + cmd.For.String()
+		cause += " for " + human(cmd.For)
 	}
 	c.event(Event{At: now, Kind: EventOperator, Provider: cmd.Provider, Cause: cause, Actor: c.by})
 	c.decide(now, c.by, cause)

@@ -50,13 +50,13 @@ func (c *core) timeoutFor(p *provider, now time.Time) time.Duration {
 // snapshot builds an immutable Snapshot; unchanged providers and the event
 // log are shared with the previous one rather than copied.
 func (c *core) snapshot(now time.Time, seq uint64) *Snapshot {
-	tr, per := c.traffic.summary(now)
+	tr, per, app := c.traffic.summary(now)
 	if c.cfg.Gateway != nil {
 		tr.Enabled, tr.Listen = true, c.cfg.Gateway.Listen
 	}
 	s := &Snapshot{Seq: seq, At: now, Active: c.active, ActiveSince: c.activeSince, ActiveCause: c.activeCause,
 		Mode: c.mode, Pinned: c.pinned, PinnedUntil: c.pinnedUntil, Traffic: tr, Demo: c.demo,
-		Providers: make([]ProviderSnapshot, len(c.provs))}
+		Providers: make([]ProviderSnapshot, len(c.provs)), Window: c.window}
 	s.Route = c.route(now)
 	if len(s.Route) > 1 {
 		s.Next = s.Route[1]
@@ -67,7 +67,7 @@ func (c *core) snapshot(now time.Time, seq uint64) *Snapshot {
 		}
 		ps := &s.Providers[i]
 		*ps = p.cached
-		ps.Traffic = per[i]
+		ps.Traffic, ps.App = per[i], app[i]
 		// These follow the active backend and the clock (drains end), not
 		// only the provider's own changes, so they are set on every copy.
 		ps.InRotation = slices.Contains(s.Route, p.cfg.Name)

@@ -75,4 +75,12 @@ type RequestRecord struct {
 	Backend  string // who finally served (or failed) it
 	Attempts int
 	OK       bool // false when the client saw an error
+	// What the answer was like, measured on the attempt that served it:
+	// TTFT is a streamed answer's time to its first event (0 when not
+	// streamed), Duration the time from sending the attempt to the
+	// answer's end, Tokens what the answer said it generated (0 when it
+	// reported no usage).
+	TTFT     time.Duration
+	Duration time.Duration
+	Tokens   int64
 }

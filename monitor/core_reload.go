@@ -123,29 +123,3 @@ func (r *ring) resized(capacity int) *ring {
 	r.each(time.Time{}, nr.add)
 	return nr
 }
-
-// remap returns the log for a new window and provider list: moved maps an
-// old provider's index to its new one (-1: removed), so the requests a
-// staying provider served stay its own.
-func (t *trafficLog) remap(window time.Duration, providers int, moved []int) *trafficLog {
-	nt := newTrafficLog(window, providers)
-	for i := range t.buckets {
-		b := &t.buckets[i]
-		if b.requests == 0 {
-			continue
-		}
-		nb := &nt.buckets[int(b.sec%int64(len(nt.buckets)))]
-		if nb.requests > 0 && nb.sec > b.sec {
-			continue // a shorter log: the slot holds a newer second
-		}
-		nb.sec, nb.requests, nb.errors, nb.retries = b.sec, b.requests, b.errors, b.retries
-		clear(nb.served)
-		clear(nb.failed)
-		for old, idx := range moved {
-			if idx >= 0 && old < len(b.served) {
-				nb.served[idx], nb.failed[idx] = b.served[old], b.failed[old]
-			}
-		}
-	}
-	return nt
-}

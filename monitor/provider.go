@@ -125,7 +125,7 @@ func (p *provider) onFailure(r probes.Result, now time.Time, pol config.Policy, 
 		// day, say): the cap bounds it, and the operator can end it sooner.
 		wait = min(wait, pol.RetryAfterMax.D())
 		p.rateLimitedTill = now.Add(wait)
-		return p.set(StateRateLimited, now, fmt.Sprintf("429, retry after %s", wait.Round(time.Second)), false)
+		return p.set(StateRateLimited, now, "429, retry after "+human(wait.Round(time.Second)), false)
 	}
 	if !p.state.Routable() && p.state != StateRateLimited {
 		return nil
@@ -217,7 +217,7 @@ func (p *provider) reassess(now time.Time, pol config.Policy, window time.Durati
 	flaky := st.Samples >= degradedMinSamples && st.ErrorRate > pol.DegradedErrorRate
 	switch {
 	case (slow || flaky) && p.state == StateUp:
-		cause := fmt.Sprintf("p95 %s > %s", st.P95.Round(time.Millisecond), pol.DegradedLatency.D())
+		cause := fmt.Sprintf("p95 %s > %s", human(st.P95), human(pol.DegradedLatency.D()))
 		if !slow {
 			cause = fmt.Sprintf("error rate %.0f%% > %.0f%%", st.ErrorRate*100, pol.DegradedErrorRate*100)
 		}

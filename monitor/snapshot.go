@@ -116,6 +116,7 @@ type ProviderSnapshot struct {
 	Interval         time.Duration
 	Timeout          time.Duration // current (adaptive) probe timeout
 	Traffic          BackendTraffic
+	App              AppStats // what the applications' own requests felt
 
 	// ProbeCalls and ProbeTokens count this provider's probes and the
 	// tokens they spent since the monitor started (probes.Result.Tokens):
@@ -141,6 +142,19 @@ type ProviderSnapshot struct {
 type BackendTraffic struct {
 	Served   int
 	Failures int
+}
+
+// AppStats is what the applications' requests through the gateway felt
+// of one backend, beside what its probes say: a provider that probes fine
+// but serves real requests slowly shows here. Figures are over the
+// window, the rate over the last 10 s; a zero means no such request.
+type AppStats struct {
+	RatePerSecond float64       // requests that ended on this backend, per second
+	Streams       int           // streamed answers it served: the TTFT's samples
+	TTFTP50       time.Duration // their median time to first token (from a histogram)
+	// TokensPerSecond is the tokens its answers generated per second of
+	// answer time, over the answers that reported their usage.
+	TokensPerSecond float64
 }
 
 // Traffic summarises the gateway over the window.
@@ -185,6 +199,9 @@ type Snapshot struct {
 	// Fleet is the fleet this replica is part of (nil outside a fleet):
 	// who leads, who is there, and whether the fleet store is reachable.
 	Fleet *FleetStatus `json:",omitempty"`
+	// Window is the span the statistics and samples cover, so a chart of
+	// the samples can keep one time scale from the first sample on.
+	Window time.Duration
 }
 
 // Provider returns the named provider's snapshot.

@@ -42,7 +42,7 @@ func TestMessagesFromTheMonitorsEvents(t *testing.T) {
 		{config.NotifyEvents(), every},
 		{[]string{"active"}, []string{
 			"traffic moved from openai to azure-openai: openai down: 3× timeout",
-			"traffic moved from azure-openai to openai: pinned by operator for 15m0s"}},
+			"traffic moved from azure-openai to openai: pinned by operator for 15m"}},
 		{[]string{"panic"}, []string{
 			"PANIC: nothing routable; azure-openai stays active (least bad)",
 			"PANIC over: traffic moved to openai"}},

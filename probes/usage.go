@@ -1,36 +1,27 @@
 package probes
 
-import "encoding/json"
+import "bytes"
 
-// usageDoc is every shape in which a provider reports what an answer cost:
-// OpenAI and the layers that copy it (usage.prompt_tokens,
-// completion_tokens, total_tokens; a stream's final chunk when asked for),
-// Anthropic (usage.input_tokens, output_tokens and the cache counts, also
-// inside a stream's message_start), Gemini's own API
+// The shapes in which providers report what an answer cost, read by
+// scanUsage (usage_scan.go): OpenAI and the layers that copy it
+// (usage.prompt_tokens, completion_tokens, total_tokens; a stream's final
+// chunk when asked for), Anthropic (usage.input_tokens, output_tokens and
+// the cache counts, also inside a stream's message_start), Gemini's own API
 // (usageMetadata.totalTokenCount) and Ollama's (prompt_eval_count,
-// eval_count). Pointers tell a count of zero from one that is absent.
-type usageDoc struct {
-	Usage   *usageFields `json:"usage"`
-	Message *struct {
-		Usage *usageFields `json:"usage"`
-	} `json:"message"`
-	UsageMetadata *struct {
-		Prompt     *int64 `json:"promptTokenCount"`
-		Candidates *int64 `json:"candidatesTokenCount"`
-		Total      *int64 `json:"totalTokenCount"`
-	} `json:"usageMetadata"`
-	PromptEvalCount *int64 `json:"prompt_eval_count"`
-	EvalCount       *int64 `json:"eval_count"`
+// eval_count).
+
+// count is one usage count and whether the answer reported it: a count of
+// zero is not one that is absent.
+type count struct {
+	n  int64
+	ok bool
 }
 
-type usageFields struct {
-	Prompt        *int64 `json:"prompt_tokens"`
-	Completion    *int64 `json:"completion_tokens"`
-	Total         *int64 `json:"total_tokens"`
-	Input         *int64 `json:"input_tokens"`
-	Output        *int64 `json:"output_tokens"`
-	CacheCreation *int64 `json:"cache_creation_input_tokens"`
-	CacheRead     *int64 `json:"cache_read_input_tokens"`
+// keep sets dst to v when the answer reported v.
+func keep(dst *count, v count) {
+	if v.ok {
+		*dst = v
+	}
 }
 
 // usageMeter keeps the newest value of every count seen in an answer. A
@@ -38,48 +29,28 @@ type usageFields struct {
 // Gemini's chunks) or once at the end (OpenAI's usage chunk), so the
 // newest value of each is the answer's whole cost either way.
 type usageMeter struct {
-	prompt, completion, total          *int64
-	input, output, cacheNew, cacheRead *int64
-	gemPrompt, gemCandidates, gemTotal *int64
-	evalPrompt, eval                   *int64
+	prompt, completion, total          count
+	input, output, cacheNew, cacheRead count
+	gemPrompt, gemCandidates, gemTotal count
+	evalPrompt, eval                   count
 }
+
+var (
+	usageWord = []byte("usage")      // usage, usageMetadata
+	evalWord  = []byte("eval_count") // eval_count, prompt_eval_count
+)
 
 // see reads one JSON document (a whole answer, or one stream chunk); a
-// document that is not JSON or holds no counts changes nothing.
+// document that is not JSON, is not what encoding/json would read into
+// the shapes above, or holds no counts changes nothing. It allocates
+// nothing, so the gateway can read every answer it passes.
 func (m *usageMeter) see(data []byte) {
-	var d usageDoc
-	if json.Unmarshal(data, &d) != nil {
-		return
+	if !bytes.Contains(data, usageWord) && !bytes.Contains(data, evalWord) {
+		return // the common chunk of a stream: nothing to read
 	}
-	if d.Message != nil {
-		m.fields(d.Message.Usage) // Anthropic's message_start
-	}
-	m.fields(d.Usage)
-	if g := d.UsageMetadata; g != nil {
-		keep(&m.gemPrompt, g.Prompt)
-		keep(&m.gemCandidates, g.Candidates)
-		keep(&m.gemTotal, g.Total)
-	}
-	keep(&m.evalPrompt, d.PromptEvalCount)
-	keep(&m.eval, d.EvalCount)
-}
-
-func (m *usageMeter) fields(u *usageFields) {
-	if u == nil {
-		return
-	}
-	keep(&m.prompt, u.Prompt)
-	keep(&m.completion, u.Completion)
-	keep(&m.total, u.Total)
-	keep(&m.input, u.Input)
-	keep(&m.output, u.Output)
-	keep(&m.cacheNew, u.CacheCreation)
-	keep(&m.cacheRead, u.CacheRead)
-}
-
-func keep(dst **int64, v *int64) {
-	if v != nil {
-		*dst = v
+	next := *m
+	if scanUsage(data, &next) {
+		*m = next
 	}
 }
 
@@ -87,17 +58,17 @@ func keep(dst **int64, v *int64) {
 // for one token, and an answer that says nothing of its cost still cost
 // at least that.
 func (m *usageMeter) tokens() int64 {
-	sum := func(vs ...*int64) (int64, bool) {
+	sum := func(vs ...count) (int64, bool) {
 		var n int64
 		seen := false
 		for _, v := range vs {
-			if v != nil {
-				n, seen = n+max(*v, 0), true
+			if v.ok {
+				n, seen = n+max(v.n, 0), true
 			}
 		}
 		return n, seen
 	}
-	for _, group := range [][]*int64{
+	for _, group := range [][]count{
 		{m.total}, {m.prompt, m.completion}, // OpenAI: its own total first
 		{m.input, m.cacheNew, m.cacheRead, m.output}, // Anthropic has no total
 		{m.gemTotal}, {m.gemPrompt, m.gemCandidates},
@@ -109,3 +80,35 @@ func (m *usageMeter) tokens() int64 {
 	}
 	return 1
 }
+
+// generated is the tokens the answer generated, from the first shape
+// that reports them; ok is false when none does.
+func (m *usageMeter) generated() (int64, bool) {
+	switch {
+	case m.completion.ok:
+		return max(m.completion.n, 0), true
+	case m.total.ok && m.prompt.ok:
+		return max(m.total.n-m.prompt.n, 0), true
+	case m.output.ok:
+		return max(m.output.n, 0), true
+	case m.gemCandidates.ok:
+		return max(m.gemCandidates.n, 0), true
+	case m.eval.ok:
+		return max(m.eval.n, 0), true
+	}
+	return 0, false
+}
+
+// Usage reads the token counts an answer reports, one JSON document at a
+// time (a whole answer, or each data line of a stream), with the probes'
+// own reading of every provider's shape and without allocating: the
+// gateway reads each answer it passes on with it. The zero value is ready.
+type Usage struct{ m usageMeter }
+
+// See reads one JSON document; one that holds no counts changes nothing.
+func (u *Usage) See(doc []byte) { u.m.see(doc) }
+
+// Generated is the tokens the answer generated (completion_tokens,
+// output_tokens, candidatesTokenCount or eval_count, as the provider names
+// them); ok is false when the answer reported none.
+func (u *Usage) Generated() (n int64, ok bool) { return u.m.generated() }

@@ -58,6 +58,13 @@ func colourScreens() []colourScreen {
 		{"screen_prompt_100", 100, func(s Styles) string { return Render(prompt, 100, 24, s) }},
 		{"status_error_100", 100, func(s Styles) string { return StatusLine(failed, 100, s) }},
 		{"too_small_30x8", 30, func(s Styles) string { return Render(baseState(7), 30, 8, s) }},
+		{"chart_100", 100, func(s Styles) string { return Chart(baseState(7), 100, 16, s) }},
+		// Fourteen rows show every colour of the providers' palette.
+		{"table_14_160", 160, func(s Styles) string { return Table(baseState(14), 160, 15, s) }},
+		{"wall_80x24", 80, func(s Styles) string { return Render(wallState(false), 80, 24, s) }},
+		{"wall_120x40", 120, func(s Styles) string { return Render(wallState(false), 120, 40, s) }},
+		{"wall_200x60", 200, func(s Styles) string { return Render(wallState(false), 200, 60, s) }},
+		{"wall_200x60_detail", 200, func(s Styles) string { return Render(wallState(true), 200, 60, s) }},
 	}
 }
 
@@ -98,6 +105,16 @@ func TestColourGoldensSeeEveryStyle(t *testing.T) {
 			field.Set(reflect.ValueOf(field.Interface().(lipgloss.Style).Foreground(odd)))
 			if !seen(s) {
 				t.Errorf("no colour golden shows Styles.%s: recolouring it changed none of them", f.Name)
+			}
+		})
+	}
+	for i := range DefaultStyles().series {
+		t.Run("series_"+itoa(i), func(t *testing.T) {
+			s := DefaultStyles()
+			s.series = append([]seriesStyle(nil), s.series...)
+			s.series[i].style, s.series[i].ansi = s.series[i].style.Foreground(odd), 55 // 55 is #5f00af
+			if !seen(s) {
+				t.Errorf("no colour golden shows provider colour %d", i)
 			}
 		})
 	}

@@ -22,16 +22,23 @@ const (
 	colLastErr
 	colAge
 	colServed
+	colReqRate // the applications' requests: rate, errors, TTFT, tokens/s
+	colAppErr
+	colTTFT
+	colTokRate
 	numCols
 )
 
 // dropOrder is the order in which columns leave as the width shrinks. The
 // sparkline first gives up its extra width (it starts at sparkMin and only
-// grows into leftover space), then the least important columns go. Name and
-// state never go.
+// grows into leftover space), then the least important columns go. What
+// the applications feel (rate, errors, time to first token, tokens/s)
+// needs a wall-sized screen: it goes right after the official status and
+// the last error, so that up to about 100 columns the table is the
+// compact one it has always been. Name and state never go.
 var dropOrder = []colID{
-	colOfficial, colLastErr, colKind, colAvail, colP50, colServed,
-	colAge, colP95, colLast, colSpark, colErr,
+	colOfficial, colLastErr, colTokRate, colTTFT, colAppErr, colReqRate,
+	colKind, colAvail, colP50, colServed, colAge, colP95, colLast, colSpark, colErr,
 }
 
 // Width limits of the flexible columns.
@@ -50,12 +57,13 @@ var colTitles = [numCols]string{
 	colP50: "P50", colP95: "P95", colErr: "ERR%", colAvail: "AVAIL",
 	colSpark: "LATENCY", colOfficial: "OFFICIAL", colLastErr: "LAST ERROR",
 	colAge: "AGE", colServed: "SERVED",
+	colReqRate: "REQ/S", colAppErr: "APP ERR", colTTFT: "TTFT", colTokRate: "TOK/S",
 }
 
 // rightAligned columns hold numbers.
 var rightAligned = [numCols]bool{
 	colLast: true, colP50: true, colP95: true, colErr: true, colAvail: true,
-	colAge: true, colServed: true,
+	colAge: true, colServed: true, colReqRate: true, colAppErr: true, colTTFT: true, colTokRate: true,
 }
 
 // tableLayout is the set of visible columns and their widths for one render.
@@ -71,7 +79,9 @@ func layoutColumns(snap *monitor.Snapshot, w int) tableLayout {
 	for c := colID(0); c < numCols; c++ {
 		l.show[c] = true
 	}
-	l.show[colServed] = snap.Traffic.Enabled
+	for _, c := range []colID{colServed, colReqRate, colAppErr, colTTFT, colTokRate} {
+		l.show[c] = snap.Traffic.Enabled // the gateway's traffic: none without it
+	}
 	for _, c := range dropOrder {
 		if l.total() <= w {
 			break
@@ -100,6 +110,7 @@ func naturalWidths(snap *monitor.Snapshot) [numCols]int {
 	wd[colLastErr] = lastErrMin
 	wd[colAge] = 4
 	wd[colServed] = 6
+	wd[colReqRate], wd[colTTFT], wd[colTokRate] = 5, 6, 5
 	for i := range snap.Providers {
 		p := &snap.Providers[i]
 		wd[colName] = max(wd[colName], min(visibleWidth(p.Name), nameMax))

@@ -41,6 +41,7 @@ func fixture(n int) *monitor.Snapshot {
 		Traffic: monitor.Traffic{Enabled: true, Listen: "127.0.0.1:8787", Requests: 1200, Errors: 6, Retries: 14, RatePerSecond: 4},
 		Demo:    true,
 		Events:  fixtureEvents(),
+		Window:  5 * time.Minute,
 	}
 	for i := 0; i < n; i++ {
 		snap.Providers = append(snap.Providers, fixtureProvider(i))
@@ -63,8 +64,11 @@ func fixtureProvider(i int) monitor.ProviderSnapshot {
 	switch i {
 	case 0: // models probes: free
 		p.ProbeCalls = 600
-	case 1: // chat probes at 2 tokens each
+	case 1: // chat probes at 2 tokens each; the active backend
 		p.ProbeCalls, p.ProbeTokens = 1234, 2468
+		p.App = monitor.AppStats{RatePerSecond: 3.8, Streams: 40, TTFTP50: 410 * time.Millisecond, TokensPerSecond: 28.6}
+	case 2: // served the odd retry, slowly
+		p.App = monitor.AppStats{RatePerSecond: 0.2, Streams: 3, TTFTP50: 1900 * time.Millisecond, TokensPerSecond: 6.5}
 	}
 	if b.ageSec < 0 {
 		return p

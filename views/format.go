@@ -66,21 +66,38 @@ func fmtAge(d time.Duration) string {
 	}
 }
 
-// fmtSpan is a longer duration for the header: "42s", "3m12s", "2h05m".
+// fmtSpan is a longer duration for the header, as a person writes it:
+// "42s", "3m12s", "15m", "2h05m", "1h"; a zero last unit is left out.
 func fmtSpan(d time.Duration) string {
 	d = d.Truncate(time.Second)
+	two := func(big, small int, bu, su string) string {
+		if small == 0 {
+			return strconv.Itoa(big) + bu
+		}
+		return fmt.Sprintf("%d%s%02d%s", big, bu, small, su)
+	}
 	switch {
 	case d < 0:
 		return "0s"
 	case d < time.Minute:
 		return fmt.Sprintf("%ds", int(d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+		return two(int(d.Minutes()), int(d.Seconds())%60, "m", "s")
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+		return two(int(d.Hours()), int(d.Minutes())%60, "h", "m")
 	default:
-		return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
+		return two(int(d.Hours())/24, int(d.Hours())%24, "d", "h")
 	}
+}
+
+// fmtLeft is the time left of a countdown, rounded up as a countdown
+// reads: "42s", then whole minutes ("14m", "1h30m"), so a 15-minute pin
+// shows "15m left" until a full minute has passed.
+func fmtLeft(d time.Duration) string {
+	if d <= time.Minute {
+		return fmtSpan((d + time.Second - 1).Truncate(time.Second))
+	}
+	return fmtSpan((d + time.Minute - 1).Truncate(time.Minute))
 }
 
 // fmtClock formats a wall time in the time's own location.
@@ -163,6 +180,14 @@ func fmtRate(r float64) string {
 	return strconv.FormatFloat(r, 'f', 1, 64)
 }
 
+// fmtTokRate is a tokens/s figure: one decimal below ten, none above.
+func fmtTokRate(r float64) string {
+	if r < 9.95 {
+		return strings.TrimSuffix(fmtRate(r), ".0")
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
+}
+
 // itoa is strconv.Itoa, short for cells.
 func itoa(n int) string { return strconv.Itoa(n) }
 
@@ -178,13 +203,21 @@ func visibleWidth(s string) int {
 	return len(s)
 }
 
-// fmtSetting shows a configured duration as written in the config: "10s",
-// "1m30s", "250ms".
+// fmtSetting shows a setting or a deadline's length as a person writes
+// it, never Go's nanosecond form: "250ms", "1.23s", "10s", "12.5s",
+// "4m10s", "15m", "1h".
 func fmtSetting(d time.Duration) string {
-	if d <= 0 {
+	switch {
+	case d <= 0:
 		return none
+	case d < time.Second:
+		return fmtLatency(d)
+	case d < 10*time.Second:
+		return strconv.FormatFloat(float64(d.Round(10*time.Millisecond))/1e9, 'f', -1, 64) + "s"
+	case d < time.Minute:
+		return strconv.FormatFloat(float64(d.Round(100*time.Millisecond))/1e9, 'f', -1, 64) + "s"
 	}
-	return d.String()
+	return fmtSpan(d.Round(time.Second))
 }
 
 // FormatLatency is a latency as the table shows it ("87ms", "1.24s", "-"
@@ -194,5 +227,6 @@ func FormatLatency(d time.Duration) string { return fmtLatency(d) }
 // FormatPercent is a 0..1 fraction as the table shows it ("0.5%", "<0.1%").
 func FormatPercent(f float64) string { return fmtPercent(f) }
 
-// FormatSpan is a duration as the header shows it ("42s", "3m12s", "2h05m").
+// FormatSpan is a duration as the header shows it ("42s", "3m12s", "15m",
+// "2h05m").
 func FormatSpan(d time.Duration) string { return fmtSpan(d) }

@@ -98,6 +98,53 @@ func TestScreenGolden(t *testing.T) {
 	})
 }
 
+// TestWallGolden is the whole screen with four providers at the sizes the
+// degradation order is written for (see Render): the compact 80×24, a
+// 120×40 pane and a 200×60 wall, each with and without the detail pane.
+func TestWallGolden(t *testing.T) {
+	for _, c := range wallSizes {
+		t.Run(c.name, func(t *testing.T) {
+			requireGolden(t, Render(wallState(c.detail), c.w, c.h, DefaultStyles()), c.w)
+		})
+	}
+}
+
+// wallSizes are the screens of TestWallGolden.
+var wallSizes = []struct {
+	name   string
+	w, h   int
+	detail bool
+}{
+	{"80x24", 80, 24, false}, {"80x24_detail", 80, 24, true},
+	{"120x40", 120, 40, false}, {"120x40_detail", 120, 40, true},
+	{"200x60", 200, 60, false}, {"200x60_detail", 200, 60, true},
+}
+
+// wallState is four providers, the selection on the active one.
+func wallState(detail bool) State {
+	st := baseState(4)
+	st.Detail = detail
+	return st
+}
+
+func TestChartGolden(t *testing.T) {
+	for _, w := range []int{60, 100, 160} {
+		t.Run(widthName(w), func(t *testing.T) {
+			requireGolden(t, Chart(baseState(7), w, 16, DefaultStyles()), w)
+		})
+	}
+	t.Run("minimum_100", func(t *testing.T) {
+		requireGolden(t, Chart(baseState(7), 100, chartMin, DefaultStyles()), 100)
+	})
+	t.Run("nothing_to_chart_100", func(t *testing.T) {
+		st := baseState(7)
+		for i := range st.Snap.Providers {
+			st.Snap.Providers[i].Samples = nil
+		}
+		requireGolden(t, Chart(st, 100, chartMin, DefaultStyles()), 100)
+	})
+}
+
 func TestTooSmallGolden(t *testing.T) {
 	requireGolden(t, Render(baseState(7), 30, 8, DefaultStyles()), 30)
 }

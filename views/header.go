@@ -49,7 +49,7 @@ func headerTop(st State, w int, s Styles) string {
 	case snap.Active == "":
 		active = s.ModePanic.Render("NO ACTIVE BACKEND")
 	}
-	left := active + "  " + modeBadge(snap, s)
+	left := active + "  " + modeBadge(snap, st.Now, s)
 	next := ""
 	if snap.Next != "" {
 		next = "  " + s.Label.Render("next:") + " " + snap.Next
@@ -74,10 +74,14 @@ func headerTop(st State, w int, s Styles) string {
 }
 
 // modeBadge names who chooses the active backend; PANIC is the loudest
-// style on screen and spelled so it reads without colour.
-func modeBadge(snap *monitor.Snapshot, s Styles) string {
+// style on screen and spelled so it reads without colour. A timed pin
+// counts down: "PINNED bravo · 14m left".
+func modeBadge(snap *monitor.Snapshot, now time.Time, s Styles) string {
 	switch snap.Mode {
 	case monitor.ModePinned:
+		if left := snap.PinnedUntil.Sub(now); !snap.PinnedUntil.IsZero() && left > 0 {
+			return s.ModePinned.Render("PINNED " + snap.Pinned + " · " + fmtLeft(left) + " left")
+		}
 		return s.ModePinned.Render("PINNED")
 	case monitor.ModeForced:
 		return s.ModeForced.Render("FORCED")

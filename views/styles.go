@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/guptarohit/asciigraph"
 
 	"switchboard/monitor"
 )
@@ -41,9 +43,34 @@ type Styles struct {
 
 	states map[monitor.State]lipgloss.Style
 
+	// series are the providers' colours, by priority index (cycling): the
+	// table's ● of each row and its line on the chart. Coloured lines are
+	// told apart by the legend and the failure rows' names too.
+	series []seriesStyle
+
 	// Spans derived from the styles above by finish, for the cells drawn
 	// hundreds of times per frame (lipgloss's Render is costly per call).
 	fast map[string]span
+}
+
+// seriesStyle is one provider colour, for lipgloss and for asciigraph.
+type seriesStyle struct {
+	style lipgloss.Style
+	ansi  asciigraph.AnsiColor
+	span  span // derived by finish
+}
+
+// seriesPalette is the 16-colour ANSI palette of the providers, chosen
+// apart from the states' colours (green, yellow, red) and the labels'
+// grey: bright cyan, magenta, blue, yellow, then the dim ones, then white.
+var seriesPalette = []uint8{14, 13, 12, 11, 6, 5, 4, 15}
+
+// seriesColour is the colour of the provider at priority index i.
+func (s Styles) seriesColour(i int) seriesStyle {
+	if len(s.series) == 0 {
+		return seriesStyle{}
+	}
+	return s.series[i%len(s.series)]
 }
 
 // span is a style reduced to the escape sequences around its text; valid
@@ -79,6 +106,10 @@ func (s Styles) finish() Styles {
 	for _, st := range []monitor.State{monitor.StateUnknown, monitor.StateUp, monitor.StateDegraded,
 		monitor.StateDown, monitor.StateRateLimited, monitor.StateMisconfigured, monitor.StateDisabled} {
 		s.fast["state:"+string(st)] = newSpan(s.State(st))
+	}
+	s.series = append([]seriesStyle(nil), s.series...)
+	for i := range s.series {
+		s.series[i].span = newSpan(s.series[i].style)
 	}
 	return s
 }
@@ -118,6 +149,10 @@ func DefaultStyles() Styles {
 		monitor.StateMisconfigured: lipgloss.NewStyle().Foreground(lipgloss.BrightRed).Bold(true),
 		monitor.StateDisabled:      lipgloss.NewStyle().Foreground(lipgloss.BrightBlack),
 		monitor.StateUnknown:       lipgloss.NewStyle().Foreground(lipgloss.BrightBlack),
+	}
+	for _, c := range seriesPalette {
+		s.series = append(s.series, seriesStyle{style: lipgloss.NewStyle().Foreground(ansi.BasicColor(c)),
+			ansi: asciigraph.AnsiColor(c)})
 	}
 	return s.finish()
 }

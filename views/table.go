@@ -34,7 +34,7 @@ func Table(st State, w, h int, s Styles) string {
 	b.WriteString(titleRow(&l, s, pos))
 	for i := first; i < last; i++ {
 		b.WriteByte('\n')
-		b.WriteString(providerRow(st, &snap.Providers[i], i == st.Selected, &l, s))
+		b.WriteString(providerRow(st, i, i == st.Selected, &l, s))
 	}
 	return b.String()
 }
@@ -71,7 +71,8 @@ func titleRow(l *tableLayout, s Styles, pos string) string {
 // providerRow renders one provider. A stale row (no sample for 3 intervals)
 // is greyed and its age marked with "!", so staleness reads without colour.
 // Disconnected from a server, every row is stale: it is the last one seen.
-func providerRow(st State, p *monitor.ProviderSnapshot, selected bool, l *tableLayout, s Styles) string {
+func providerRow(st State, i int, selected bool, l *tableLayout, s Styles) string {
+	p := &st.Snap.Providers[i]
 	age, stale := sampleAge(p, st.Now)
 	if !st.Live() && !stale {
 		stale = true
@@ -91,7 +92,7 @@ func providerRow(st State, p *monitor.ProviderSnapshot, selected bool, l *tableL
 		return text
 	}
 	var b strings.Builder
-	b.WriteString(gutter(st, p, selected))
+	b.WriteString(gutter(st, p, selected, s.seriesColour(i).span))
 	for c := colID(0); c < numCols; c++ {
 		if !l.show[c] {
 			continue
@@ -121,9 +122,10 @@ func providerRow(st State, p *monitor.ProviderSnapshot, selected bool, l *tableL
 	return b.String()
 }
 
-// gutter is the cursor, the enabled mark and the active-backend mark.
-func gutter(st State, p *monitor.ProviderSnapshot, selected bool) string {
-	cursor, enabled, active := " ", "●", " "
+// gutter is the cursor, the enabled mark and the active-backend mark. The
+// enabled mark has the provider's colour, the colour of its chart line.
+func gutter(st State, p *monitor.ProviderSnapshot, selected bool, colour span) string {
+	cursor, enabled, active := " ", colour.wrap("●"), " "
 	if selected {
 		cursor = "›"
 	}
@@ -167,8 +169,28 @@ func plainCell(p *monitor.ProviderSnapshot, c colID) string {
 		return officialWord(p.Official)
 	case colServed:
 		return itoa(p.Traffic.Served)
+	default:
+		return appCell(p, c)
 	}
-	return ""
+}
+
+// appCell is a column of what the applications' own requests felt; "-"
+// where no request of that kind reached the backend in the window.
+func appCell(p *monitor.ProviderSnapshot, c colID) string {
+	answered := p.Traffic.Served + p.Traffic.Failures
+	switch {
+	case answered == 0:
+		return none
+	case c == colReqRate:
+		return strings.TrimSuffix(fmtRate(p.App.RatePerSecond), ".0")
+	case c == colAppErr:
+		return fmtPercent(float64(p.Traffic.Failures) / float64(answered))
+	case c == colTTFT && p.App.Streams > 0:
+		return fmtLatency(p.App.TTFTP50)
+	case c == colTokRate && p.App.TokensPerSecond > 0:
+		return fmtTokRate(p.App.TokensPerSecond)
+	}
+	return none
 }
 
 // sampleAge is the age of the provider's newest sample and whether it is

@@ -99,7 +99,7 @@ func TestAttachViewerCannotAct(t *testing.T) {
 	})
 	// A prompt takes only its answers: if a key had asked one, ? would not
 	// toggle the help, and the wait below would fail.
-	help := []string{"table/events", "? more"}
+	help := []string{"probe all now", "? more"}
 	for i, k := range []string{"f", "p", "a", "space", "y"} {
 		at.press(k)
 		at.press("?")
@@ -107,7 +107,7 @@ func TestAttachViewerCannotAct(t *testing.T) {
 		at.waitFor("help after "+k, func(_, text string) bool { return strings.Contains(text, want) })
 	}
 	out := at.quit()
-	for _, hidden := range []string{"force failover", "pin selected", "auto routing", "enable/disable", "y/n"} {
+	for _, hidden := range []string{"force failover", "pin selected", "pin for", "auto routing", "enable/disable", "y/n"} {
 		if strings.Contains(out, hidden) {
 			t.Errorf("a viewer's screen shows %q:\n%s", hidden, out)
 		}

@@ -58,7 +58,7 @@ func TestHelpOnEachCommand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "switchboard serve", "switchboard ctl", "switchboard attach", "-config", "-demo", "-readonly", "-version"}},
+		{[]string{"--help"}, []string{"Usage:", "switchboard check", "switchboard validate", "switchboard serve", "switchboard ctl", "switchboard attach", "-config", "-demo", "-demo-traffic", "-readonly", "-version"}},
 		{[]string{"-h"}, []string{"Usage:", "-readonly"}},
 		{[]string{"help"}, []string{"Usage:", "switchboard check", "print the version and exit"}},
 		{[]string{"check", "--help"}, []string{"Usage: switchboard check", "-json", "-config", "Exit status"}},

@@ -126,7 +126,7 @@ func TestCtlStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, out, _ = ctl(t, a, viewToken, "status")
-	if !regexp.MustCompile(`(?m)^pinned:  bravo until \d\d:\d\d:\d\d \(in (59m\d\ds|1h00m)\)$`).MatchString(out) ||
+	if !regexp.MustCompile(`(?m)^pinned:  bravo until \d\d:\d\d:\d\d \(in (59m(\d\ds)?|1h)\)$`).MatchString(out) ||
 		!strings.Contains(out, "mode:    PINNED\n") || !strings.Contains(out, "* bravo") {
 		t.Errorf("status of a pin:\n%s", out)
 	}

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"switchboard/config"
+	"switchboard/demo"
 	"switchboard/gateway"
 	"switchboard/model"
 	"switchboard/monitor"
@@ -33,6 +34,7 @@ func runRoot(args []string, s stdio) int {
 	fs := newFlags("switchboard")
 	cfgPath := fs.String("config", "", "config `FILE` (default: $SWITCHBOARD_CONFIG, ./switchboard.yaml, ~/.config/switchboard/config.yaml)")
 	useDemo := fs.Bool("demo", false, "run the built-in demo with simulated providers, whatever config exists")
+	demoTraffic := fs.Bool("demo-traffic", true, "in the demo, run a small application that sends requests through the gateway (--demo-traffic=false: probes only)")
 	readonly := fs.Bool("readonly", false, "watch only: the keys that change routing are hidden and disabled")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	stateDir := fs.String("state-dir", "", "`DIR` of the state file (default: state_dir, else $XDG_STATE_HOME/switchboard; the demo keeps none unless named)")
@@ -57,6 +59,7 @@ func runRoot(args []string, s stdio) int {
 		fmt.Fprintln(s.err, "switchboard: this config has a fleet section, which only serve uses; "+
 			"this dashboard runs a monitor of its own (to watch the fleet, use switchboard attach)")
 	}
+	env.demoTraffic = env.demo != nil && *demoTraffic
 	return dashboard(env, model.Options{ReadOnly: *readonly, NoColor: noColor()}, s)
 }
 
@@ -83,12 +86,18 @@ func dashboard(env *runEnv, opts model.Options, s stdio) int {
 	wg.Go(func() { _ = mon.Run(ctx) })
 
 	if env.cfg.Gateway != nil {
-		errc, err := startGateway(ctx, env.cfg, mon, &wg)
+		g, errc, err := startGateway(ctx, env.cfg, mon, &wg)
 		if err != nil {
 			fmt.Fprintf(s.err, "switchboard: gateway: %v\n", err)
 			return ExitFail
 		}
 		gwErr = errc
+		if env.demoTraffic {
+			// The demo's application: its requests are what the traffic
+			// columns and the header's gateway line count.
+			app := demo.NewTraffic("http://"+g.Addr()+"/v1", env.client)
+			wg.Go(func() { app.Run(ctx) })
+		}
 	}
 
 	screen := model.New(mon, opts)
@@ -118,13 +127,13 @@ func monitorOptions(env *runEnv) monitor.Options {
 	return monitor.Options{Client: env.client, Demo: env.demo != nil, Journal: journal, Restored: restored}
 }
 
-// startGateway serves the gateway in a goroutine and returns once it is
+// startGateway serves the gateway in a goroutine and returns it once it is
 // listening (or failed to). The returned channel yields its final error
 // after ctx is done; a clean shutdown yields nil.
-func startGateway(ctx context.Context, cfg *config.Config, mon *monitor.Monitor, wg *sync.WaitGroup) (<-chan error, error) {
+func startGateway(ctx context.Context, cfg *config.Config, mon *monitor.Monitor, wg *sync.WaitGroup) (*gateway.Gateway, <-chan error, error) {
 	g, err := gateway.New(cfg, mon, gateway.Options{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	errc := make(chan error, 1)
 	wg.Go(func() {
@@ -136,13 +145,13 @@ func startGateway(ctx context.Context, cfg *config.Config, mon *monitor.Monitor,
 	})
 	select {
 	case <-g.Ready():
-		return errc, nil
+		return g, errc, nil
 	case err := <-errc:
 		if err == nil {
 			err = errors.New("stopped before listening")
 		}
-		return nil, err
+		return nil, nil, err
 	case <-time.After(gatewayStartWait):
-		return errc, nil // slow to bind, not failed: the dashboard shows its traffic once it is up
+		return g, errc, nil // slow to bind, not failed: the dashboard shows its traffic once it is up
 	}
 }

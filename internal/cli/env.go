@@ -16,6 +16,8 @@ type runEnv struct {
 	client *http.Client
 	demo   *demo.Demo
 	state  *openedState // nil: nothing is kept across restarts
+	// demoTraffic runs the demo's application through the gateway.
+	demoTraffic bool
 }
 
 // close ends the demo and closes the state file; the monitor must have

@@ -210,9 +210,11 @@ func TestStoreOutage(t *testing.T) {
 	stopped := time.Now()
 	f.etcd.Stop()
 	t.Logf("etcd stopped in %s", time.Since(stopped))
-	eventually(t, 3*time.Second, "every replica sees the store unreachable", func() bool {
+	// Until the leader has noticed (two failed checks) it may still decide
+	// alone; from then on nobody does.
+	eventually(t, 3*time.Second, "every replica sees the store unreachable, and nobody leads", func() bool {
 		for _, nd := range f.live() {
-			if st := nd.mon.Snapshot().Fleet; st.StoreOK || st.Since.Before(stopped) {
+			if st := nd.mon.Snapshot().Fleet; st.StoreOK || st.Since.Before(stopped) || nd.rep.Leading() {
 				return false
 			}
 		}

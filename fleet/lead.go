@@ -54,8 +54,9 @@ func (r *Replica) lead(ctx context.Context, e *concurrency.Election, sess *concu
 		r.log.Info("fleet: leading", "term", e.Rev())
 		r.pushStatus()
 		deposed := r.serveAsLeader(ctx, lost, j)
-		r.leading.Store(false)
+		// Follow first: once Leading says no, this replica decides nothing.
 		_ = r.mon.Follow()
+		r.leading.Store(false)
 		r.pushStatus()
 		if deposed {
 			r.log.Warn("fleet: deposed: another replica leads now")

@@ -35,6 +35,7 @@ func busyMetrics(t *testing.T) (*metrics.Metrics, *boardSource) {
 	met.Attempt(probes.Result{Provider: "bravo", Class: probes.ClassOK, TTFT: 800 * time.Millisecond})
 	met.Request("bravo", 1, gateway.OutcomeOK)
 	met.Request("", 0, gateway.OutcomeOverloaded)
+	src.joinFleet(&monitor.FleetStatus{Replica: "sb-1", Leader: "sb-1", Leading: true, StoreOK: true})
 	return met, src
 }
 

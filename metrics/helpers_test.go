@@ -26,6 +26,7 @@ type boardSource struct {
 	now   time.Time
 	snap  *monitor.Snapshot
 	subs  map[chan *monitor.Snapshot]struct{}
+	fleet *monitor.FleetStatus // nil: one instance, no fleet
 }
 
 // testConfig has one OpenAI provider per name, defaults applied, and the
@@ -78,8 +79,18 @@ func (b *boardSource) apply(t *testing.T, cmd monitor.Command) {
 	b.publishLocked()
 }
 
+// joinFleet has the snapshots say this replica is part of a fleet, as a
+// replica of serve with fleet: publishes them.
+func (b *boardSource) joinFleet(f *monitor.FleetStatus) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.fleet = f
+	b.publishLocked()
+}
+
 func (b *boardSource) publishLocked() {
 	b.snap = b.board.Snapshot(b.now)
+	b.snap.Fleet = b.fleet
 	for ch := range b.subs {
 		select {
 		case <-ch:

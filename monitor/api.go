@@ -41,13 +41,12 @@ type Options struct {
 	Replica string
 }
 
-// The Monitor's public methods (implemented in monitor.go):
+// The Monitor's public methods, by file:
 //
-//	func New(cfg *config.Config, opts Options) *Monitor
-//	func (m *Monitor) Run(ctx context.Context) error          // blocks; every goroutine ended on return
-//	func (m *Monitor) Snapshot() *Snapshot                     // latest, never nil after New
-//	func (m *Monitor) Subscribe() (<-chan *Snapshot, func())   // latest-wins, buffer 1; call the func to unsubscribe
-//	func (m *Monitor) Send(cmd Command) error                  // validated at once (unknown provider → error), applied asynchronously
-//	func (m *Monitor) Report(r probes.Result)                  // passive health from the gateway; never blocks
-//	func (m *Monitor) RecordRequest(rec RequestRecord)         // gateway traffic counters; never blocks
-//	func (m *Monitor) Reload(cfg *config.Config) error         // apply a new config while running (reload.go)
+//	monitor.go  New, Run (blocks; every goroutine ended on return), Started,
+//	            Snapshot (latest, never nil), Subscribe (latest-wins, the
+//	            current snapshot at once, closed on unsubscribe), Send and
+//	            Apply (an order applied and recorded, or refused and why),
+//	            Report and RecordRequest (from the gateway; never block)
+//	reload.go   Reload (a new config while running)
+//	fleet.go    Lead, Follow, Adopt, SetFleet, Following (a fleet's replica)

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -91,11 +90,7 @@ func TestAPIErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Parse("bad.yaml", []byte(tc.yaml+okProvider), env)
-			var errs Errors
-			if c != nil || !errors.As(err, &errs) {
-				t.Fatalf("Parse = %v, %v; want Errors", c, err)
-			}
+			err := parseErrors(t, tc.yaml+okProvider, env)
 			if err.Error() != tc.want {
 				t.Errorf("got:\n%s\nwant:\n%s", err, tc.want)
 			}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -165,4 +166,16 @@ providers:
 			t.Errorf("error text lacks %q:\n%s", want, msg)
 		}
 	}
+}
+
+// parseErrors parses src as bad.yaml and returns the errors it must give:
+// a config that parses, or another kind of error, fails the test.
+func parseErrors(t *testing.T, src string, env func(string) (string, bool)) Errors {
+	t.Helper()
+	c, err := Parse("bad.yaml", []byte(src), env)
+	var errs Errors
+	if c != nil || !errors.As(err, &errs) {
+		t.Fatalf("Parse = %v, %v; want Errors", c, err)
+	}
+	return errs
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -56,11 +55,7 @@ func TestDurationLimits(t *testing.T) {
 	env := envOf(map[string]string{"EVERY": "5ms"})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Parse("bad.yaml", []byte(tc.yaml), env)
-			var errs Errors
-			if c != nil || !errors.As(err, &errs) {
-				t.Fatalf("Parse = %v, %v; want Errors", c, err)
-			}
+			err := parseErrors(t, tc.yaml, env)
 			if got, want := err.Error(), strings.Join(tc.want, "\n"); got != want {
 				t.Errorf("errors:\ngot:\n%s\nwant:\n%s", got, want)
 			}

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -90,11 +89,7 @@ func TestNotifyErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Parse("bad.yaml", []byte(okProvider+tc.yaml), nil)
-			var errs Errors
-			if c != nil || !errors.As(err, &errs) {
-				t.Fatalf("Parse = %v, %v; want Errors", c, err)
-			}
+			errs := parseErrors(t, okProvider+tc.yaml, nil)
 			// The cases' line numbers count from the notify section.
 			got := strings.Join(shiftLines(errs, 4), "\n")
 			if want := strings.Join(tc.want, "\n"); got != want {

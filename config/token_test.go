@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
@@ -31,11 +30,7 @@ func TestTokenWhitespace(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			src := "gateway:\n  token: " + tc.token + "\n" + okProvider
-			c, err := Parse("bad.yaml", []byte(src), env)
-			var errs Errors
-			if c != nil || !errors.As(err, &errs) {
-				t.Fatalf("Parse = %v, %v; want Errors", c, err)
-			}
+			err := parseErrors(t, src, env)
 			if err.Error() != tc.want {
 				t.Errorf("got:\n%s\nwant:\n%s", err, tc.want)
 			}

@@ -3,11 +3,17 @@
 # the dashboard open in a tmux pane for 60 s, CPU time read from /proc.
 # Baselines in the same run, each in its own pane: the smallest Bubble Tea
 # program redrawing a clock every second (Bubble Tea's own idle loop; and
-# again at the dashboard's 10 fps), a bare net/http client asking the same providers once a second (the floor
-# of the probing), and htop when it is installed (apt-get install -y
-# htop). Loopback only; stops by itself. Needs tmux. OLD=<git revision>
-# also runs the dashboard built from that revision, in the same run, to
-# compare a change with the code before it.
+# again at the dashboard's 10 fps), a bare net/http client asking the same
+# providers once a second (the floor of the probing), and htop when it is
+# installed (apt-get install -y htop). Loopback only; stops by itself.
+# Needs tmux. OLD=<git revision> also runs the dashboard built from that
+# revision, in the same run, to compare a change with the code before it.
+#
+# CPU time is the scheduler's own count, in nanoseconds, summed over the
+# process's threads (/proc/PID/task/*/schedstat). utime+stime in
+# /proc/PID/stat is charged by the 250 Hz tick, and these programs wake on
+# whole seconds, in step with it: two panes of the same binary differed by
+# 5% that way. Both are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${SECS:-60}
@@ -43,15 +49,18 @@ if command -v htop >/dev/null; then
   tmux new-session -d -s sbhtop -x 160 -y 50 "htop"
 fi
 sleep 10 # let them settle (first probes, first full render)
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Go does not end its threads, so the sum over the live ones is the process's.
+nanos() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{n += $1} END {print n}'; }
 pane() { tmux list-panes -t "$1" -F '#{pane_pid}' 2>/dev/null || true; }
 tick=$(getconf CLK_TCK)
-declare -A pid start
+declare -A pid start startns
 for s in "${sessions[@]}"; do
   p=$(pane "$s")
   [ -n "$p" ] || continue
   pid[$s]=$p
-  start[$s]=$(cpu "$p")
+  start[$s]=$(ticks "$p")
+  startns[$s]=$(nanos "$p")
 done
 sleep "$secs"
 label() {
@@ -69,9 +78,11 @@ for s in "${sessions[@]}"; do
     [ "$s" != sbhtop ] || echo "htop: not installed, skipped (apt-get install -y htop)"
     continue
   fi
-  end=$(cpu "${pid[$s]}")
+  end=$(ticks "${pid[$s]}")
+  endns=$(nanos "${pid[$s]}")
   awk -v n="$(label "$s")" -v a="${start[$s]}" -v b="$end" -v t="$tick" -v s="$secs" \
-    'BEGIN { printf "%-41s %.2f%% of one core over %ds\n", n ":", 100*(b-a)/t/s, s }'
+    -v na="${startns[$s]}" -v nb="$endns" \
+    'BEGIN { printf "%-41s %.3f%% of one core over %ds (by the tick: %.2f%%)\n", n ":", 100*(nb-na)/1e9/s, s, 100*(b-a)/t/s }'
 done
 echo "screen after ${secs}s:"
 tmux capture-pane -p -t sbidle | head -20

@@ -40,7 +40,7 @@ func TestFailoverPromptFollowsItsDestination(t *testing.T) {
 			if got := lastLines(m, 2); !strings.Contains(got, c.question) {
 				t.Fatalf("prompt = %q, want %q", got, c.question)
 			}
-			next, _ := m.Update(snapshotMsg{snap: withNext(before, c.nextAfter)})
+			next, _ := m.Update(withSnap(m, withNext(before, c.nextAfter)))
 			m = next.(Model)
 			if got := lastLines(m, 2); strings.Contains(got, "y/n") == c.wantDropped {
 				t.Fatalf("next %q → %q: bottom of the screen %q", c.nextBefore, c.nextAfter, got)

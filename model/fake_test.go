@@ -221,3 +221,14 @@ func provider(i int, name, kind string, state monitor.State) monitor.ProviderSna
 	p.HasLast, p.Last = true, probes.Result{Provider: name, Start: last.At, Latency: last.Latency, Class: last.Class}
 	return p
 }
+
+// closeSubscribers ends every subscription from the backend's side, as a
+// monitor that stopped does.
+func (f *fakeBackend) closeSubscribers() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for id, ch := range f.subs {
+		close(ch)
+		delete(f.subs, id)
+	}
+}

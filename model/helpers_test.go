@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"switchboard/monitor"
 )
 
 // keyMsg builds the key press Bubble Tea delivers for a key name, and
@@ -112,4 +114,31 @@ func rowOf(m Model, name string) string {
 		}
 	}
 	return ""
+}
+
+// withSnap is the frame the model's own loop would deliver next, showing
+// snap.
+func withSnap(m Model, snap *monitor.Snapshot) frameMsg {
+	return frameMsg{id: m.sess.id, tag: m.frameTag, snap: snap}
+}
+
+// frameCh is one frame's wait as a channel, for within.
+func (s *session) frameCh(tag int64) <-chan tea.Msg {
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- s.frame(tag)() }()
+	return ch
+}
+
+// nextSnapshot waits for the first frame of m's loop that carries a
+// snapshot, skipping frames of the clock alone, and hands it to Update.
+func nextSnapshot(t *testing.T, m Model) Model {
+	t.Helper()
+	for {
+		msg := within(t, m.sess.frameCh(m.frameTag))
+		next, _ := m.Update(msg)
+		m = next.(Model)
+		if f, ok := msg.(frameMsg); !ok || f.snap != nil {
+			return m
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -12,42 +13,30 @@ import (
 func TestSnapshotsArriveAndRearm(t *testing.T) {
 	f := newFake(fixture(4))
 	m := newModel(t, f, Options{})
-	takeCurrent(t, m, "openai")
-	got := make(chan tea.Msg, 1)
-	go func() { got <- m.sess.waitSnapshot()() }()
+	m = takeCurrent(t, m, "openai")
 	f.publish(mustFailOver(fixture(4)))
-	next, cmd := m.Update(within(t, got))
-	m = next.(Model)
+	m = nextSnapshot(t, m)
 	if !strings.Contains(screen(m), "ACTIVE: azure") {
 		t.Fatalf("header did not follow the new Snapshot:\n%s", screen(m))
 	}
-	if cmd == nil {
-		t.Fatal("the Snapshot wait was not re-armed")
-	}
-	go func() { got <- cmd() }()
 	f.publish(fixture(4))
-	if msg, ok := within(t, got).(snapshotMsg); !ok || msg.snap.Active != "openai" {
-		t.Fatalf("re-armed wait delivered %#v", msg)
+	if m = nextSnapshot(t, m); m.snap.Active != "openai" {
+		t.Fatalf("the re-armed loop showed active %q, want openai", m.snap.Active)
 	}
 }
 
 func TestQuitUnsubscribesAndReleasesWaiters(t *testing.T) {
 	f := newFake(fixture(4))
 	m := newModel(t, f, Options{})
-	takeCurrent(t, m, "openai")
-	snapDone, tickDone := make(chan tea.Msg, 1), make(chan tea.Msg, 1)
-	go func() { snapDone <- m.sess.waitSnapshot()() }()
-	go func() { tickDone <- m.sess.tick(m.tickTag)() }()
+	m = takeCurrent(t, m, "openai")
+	frameDone := m.sess.frameCh(m.frameTag)
 
 	_, cmd := press(t, m, m.keys.Quit)
 	if _, ok := cmd().(tea.QuitMsg); !ok {
 		t.Fatal("q does not quit")
 	}
-	if msg := within(t, snapDone); msg != nil {
-		t.Fatalf("snapshot wait returned %#v after quit, want nothing", msg)
-	}
-	if msg := within(t, tickDone); msg != nil {
-		t.Fatalf("tick returned %#v after quit, want nothing", msg)
+	if msg := within(t, frameDone); msg != nil {
+		t.Fatalf("the frame's wait returned %#v after quit, want nothing", msg)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -56,33 +45,47 @@ func TestQuitUnsubscribesAndReleasesWaiters(t *testing.T) {
 	}
 }
 
+// A stopped monitor is said once; the clock goes on, and the closed
+// subscription is never waited on again.
 func TestClosedSubscriptionIsReported(t *testing.T) {
-	f := newFake(fixture(4))
-	m := newModel(t, f, Options{})
-	next, cmd := m.Update(backendClosedMsg{})
-	m = next.(Model)
-	if cmd != nil {
-		t.Fatal("a closed subscription must not be waited on again")
-	}
-	if got := lastLines(m, 2); !strings.Contains(got, "error: monitor stopped") {
-		t.Fatalf("status = %q", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(fixture(4))
+		m := newModel(t, f, Options{})
+		m = takeCurrent(t, m, "openai")
+		f.closeSubscribers()
+		msg := m.sess.frame(m.frameTag)()
+		if _, ok := msg.(backendClosedMsg); !ok {
+			t.Fatalf("after the subscription closed the frame was %#v", msg)
+		}
+		next, cmd := m.Update(msg)
+		m = next.(Model)
+		if got := lastLines(m, 2); !strings.Contains(got, "error: monitor stopped") {
+			t.Fatalf("status = %q", got)
+		}
+		start := time.Now()
+		if f, ok := cmd().(frameMsg); !ok || f.snap != nil {
+			t.Fatalf("after the close the loop delivered %#v, want the clock's frame", f)
+		}
+		if took := time.Since(start); took == 0 || took > time.Second {
+			t.Fatalf("the clock's frame came after %s, want on the next second", took)
+		}
+	})
 }
 
-func TestTickNeverDoubles(t *testing.T) {
+func TestFrameLoopNeverDoubles(t *testing.T) {
 	m := newModel(t, newFake(fixture(4)), Options{})
-	tick := tickMsg{id: m.sess.id, tag: m.tickTag}
-	next, cmd := m.Update(tick)
+	frame := frameMsg{id: m.sess.id, tag: m.frameTag}
+	next, cmd := m.Update(frame)
 	m = next.(Model)
 	if cmd == nil {
-		t.Fatal("the current tick was not re-armed")
+		t.Fatal("the current frame loop was not re-armed")
 	}
-	if _, cmd = m.Update(tick); cmd != nil {
-		t.Fatal("a repeated tick started a second loop")
+	if _, cmd = m.Update(frame); cmd != nil {
+		t.Fatal("a repeated frame started a second loop")
 	}
-	other := tickMsg{id: m.sess.id + 1000, tag: m.tickTag}
+	other := frameMsg{id: m.sess.id + 1000, tag: m.frameTag}
 	if _, cmd = m.Update(other); cmd != nil {
-		t.Fatal("another model's tick started a loop here")
+		t.Fatal("another model's frame started a loop here")
 	}
 }
 
@@ -93,9 +96,9 @@ func TestClockFollowsNow(t *testing.T) {
 		t.Fatalf("clock not shown:\n%s", screen(m))
 	}
 	clock = clock.Add(61 * time.Second)
-	next, _ := m.Update(tickMsg{id: m.sess.id, tag: m.tickTag})
+	next, _ := m.Update(frameMsg{id: m.sess.id, tag: m.frameTag})
 	if got := screen(next.(Model)); !strings.Contains(got, "09:31:01") || !strings.Contains(got, "(43m01s)") {
-		t.Fatalf("after a tick the clock and ages did not move:\n%s", got)
+		t.Fatalf("after the clock's frame the clock and ages did not move:\n%s", got)
 	}
 }
 
@@ -156,11 +159,15 @@ func TestDetailAndHelpToggle(t *testing.T) {
 	}
 }
 
-// takeCurrent reads the snapshot a subscription starts with, as the
-// monitor's does, and checks it names the expected active backend.
-func takeCurrent(t *testing.T, m Model, active string) {
+// takeCurrent shows the snapshot a subscription starts with, as the
+// monitor's does: the first frame carries it at once. It checks that it
+// names the expected active backend.
+func takeCurrent(t *testing.T, m Model, active string) Model {
 	t.Helper()
-	if msg, ok := m.sess.waitSnapshot()().(snapshotMsg); !ok || msg.snap.Active != active {
-		t.Fatalf("the first wait delivered %#v, want the current snapshot", msg)
+	msg, ok := m.sess.frame(m.frameTag)().(frameMsg)
+	if !ok || msg.snap == nil || msg.snap.Active != active {
+		t.Fatalf("the first frame was %#v, want the current snapshot at once", msg)
 	}
+	next, _ := m.Update(msg)
+	return next.(Model)
 }

@@ -46,8 +46,7 @@ var live = Conn{As: "oncall (operator)", Connected: true, Since: now.Add(-time.H
 // session's wait would.
 func deliver(t *testing.T, m Model) Model {
 	t.Helper()
-	next, _ := m.Update(within(t, m.sess.waitSnapshotCh()))
-	return next.(Model)
+	return nextSnapshot(t, m)
 }
 
 // newLinkedModel is a model of b at a 100×30 screen.
@@ -56,13 +55,6 @@ func newLinkedModel(t *testing.T, b *linkedFake) Model {
 	m := New(b, Options{Now: fixedNow})
 	t.Cleanup(m.Close)
 	return sized(m, 100, 30)
-}
-
-// waitSnapshot's result as a channel, for within.
-func (s *session) waitSnapshotCh() <-chan any {
-	ch := make(chan any, 1)
-	go func() { ch <- s.waitSnapshot()() }()
-	return ch
 }
 
 func TestLinkedHeaderNamesTheServer(t *testing.T) {
@@ -156,16 +148,16 @@ func TestLinkChangeIsNotPaced(t *testing.T) {
 		s := newSession(b)
 		defer s.close()
 		s.minFrame = time.Second
-		<-s.waitSnapshotCh()
+		<-s.frameCh(0)
 		start := time.Now()
 		b.publish(fixture(4))
-		<-s.waitSnapshotCh()
+		<-s.frameCh(1)
 		if took := time.Since(start); took != time.Second {
 			t.Fatalf("an ordinary snapshot after %s, want the 1s pacing", took)
 		}
 		start = time.Now()
 		b.drop()
-		<-s.waitSnapshotCh()
+		<-s.frameCh(2)
 		if took := time.Since(start); took != 0 {
 			t.Fatalf("the disconnection was drawn after %s, want at once", took)
 		}

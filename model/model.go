@@ -52,13 +52,13 @@ type Model struct {
 	typing        *pinPrompt // P's duration being typed; nil when none
 	status        string
 	statusErr     bool
-	tickTag       int64
+	frameTag      int64
 
 	linked Linked // the backend's connection when it is in another process
 	link   *Conn  // its state as last read; nil in process
 
-	// charts keeps the chart between the frames of one snapshot (the
-	// clock's tick redraws the screen once a second); shared by copies,
+	// charts keeps the chart between the frames of one snapshot (a key
+	// redraws the screen at once); shared by copies,
 	// used only by View on Bubble Tea's event loop.
 	charts *views.ChartCache
 }
@@ -90,9 +90,9 @@ func New(b Backend, opts Options) Model {
 	return m.refreshLink()
 }
 
-// Init starts waiting for Snapshots and the clock tick.
+// Init starts the frame loop: the clock and the Snapshots.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.sess.waitSnapshot(), m.sess.tick(m.tickTag))
+	return m.sess.frame(m.frameTag)
 }
 
 // Close unsubscribes from the backend and ends the model's waiting

@@ -10,18 +10,18 @@ import (
 	"switchboard/monitor"
 )
 
-// snapshotMsg delivers a new Snapshot from the backend's subscription.
-type snapshotMsg struct{ snap *monitor.Snapshot }
+// frameMsg is one frame of the screen: the clock's second and, when one
+// came, the newest Snapshot. id ties it to one model and tag to one frame
+// loop, so a stray frame can never start a second loop.
+type frameMsg struct {
+	id, tag int64
+	snap    *monitor.Snapshot // nil: only the clock moved
+}
 
 // backendClosedMsg says the subscription channel was closed: the monitor
-// has stopped and the screen will no longer change by itself.
-type backendClosedMsg struct{}
-
-// tickMsg is the 1 s clock tick. id ties it to one model and tag to one
-// tick loop, so a stray tick can never start a second loop.
-type tickMsg struct {
-	id, tag int64
-}
+// has stopped and the screen will no longer change by itself. The frame
+// loop goes on for the clock.
+type backendClosedMsg struct{ id, tag int64 }
 
 // sentMsg reports the outcome of Backend.Send.
 type sentMsg struct {
@@ -31,30 +31,31 @@ type sentMsg struct {
 }
 
 // lastSessionID numbers models, as bubbles/spinner does, to tell their
-// ticks apart.
+// frames apart.
 var lastSessionID atomic.Int64
 
 // session is the model's link to the backend, shared by every copy of the
 // (value-typed) Model: the subscription and a done channel that ends every
 // blocked command when the dashboard quits.
 type session struct {
-	id        int64
-	ch        <-chan *monitor.Snapshot
-	unsub     func()
-	done      chan struct{}
-	once      sync.Once
-	lastFrame atomic.Int64 // unix nanos of the last snapshot handed to Update
-	minFrame  time.Duration
+	id       int64
+	ch       <-chan *monitor.Snapshot
+	ended    atomic.Bool // ch was closed: the frames carry the clock only
+	unsub    func()
+	done     chan struct{}
+	once     sync.Once
+	lastSnap atomic.Int64 // unix nanos of the last snapshot handed to Update
+	minFrame time.Duration
 
 	linked         Linked      // nil in process
-	shownConnected atomic.Bool // the connection drawn with the last snapshot
+	shownConnected atomic.Bool // the connection drawn with the last frame
 }
 
-// defaultMinFrame paces renders caused by snapshots. The monitor publishes
-// one per probe result (10 providers probed every second: 10 a second);
-// showing the newest at most once a second, on the second, keeps an idle
-// wall screen near Bubble Tea's own idle cost. Keys and command results
-// still render at once.
+// defaultMinFrame is the frame period. The monitor publishes up to one
+// snapshot a second and the clock moves once a second; drawing both in
+// one frame, on the second, keeps an idle wall screen near Bubble Tea's
+// own idle cost: each frame costs a View and a diff of every cell of the
+// screen (BENCHMARKS.md). Keys and command results still draw at once.
 const defaultMinFrame = time.Second
 
 func newSession(b Backend) *session {
@@ -76,72 +77,66 @@ func (s *session) close() {
 	})
 }
 
-// waitSnapshot blocks until the next Snapshot (or quit), no sooner than
-// minFrame after the previous one, and then delivers the newest; a change
-// of a linked backend's connection is delivered at once. The model re-arms
-// it after each one, so exactly one waits at any time.
-func (s *session) waitSnapshot() tea.Cmd {
+// frame waits for the next frame: the start of the next period (the next
+// whole second, when a watch's second hand moves), carrying the newest
+// snapshot that came meanwhile. One timer a second wakes the screen, and
+// it is drawn once, for the clock and the snapshot together. A snapshot
+// is delivered at once instead when none was shown in this period (the
+// first after a quiet spell: a failover is not held back) or when a
+// linked backend's connection changed. The model re-arms it after each
+// frame, so exactly one waits at any time.
+func (s *session) frame(tag int64) tea.Cmd {
 	return func() tea.Msg {
+		t := time.NewTimer(time.Until(nextPeriod(time.Now(), s.minFrame)))
+		defer t.Stop()
 		var snap *monitor.Snapshot
-		select {
-		case got, ok := <-s.ch:
-			if !ok {
-				select {
-				case <-s.done: // our own quit closed it: nothing to report
-					return nil
-				default:
-				}
-				return backendClosedMsg{}
+		for {
+			ch := s.ch
+			if s.ended.Load() {
+				ch = nil // a closed channel would be ready forever
 			}
-			snap = got
-		case <-s.done:
-			return nil
-		}
-		if wait := time.Until(s.nextFrame()); wait > 0 && !s.linkChanged() {
-			t := time.NewTimer(wait)
-			defer t.Stop()
 			select {
+			case got, ok := <-ch:
+				if !ok {
+					return s.closed(tag)
+				}
+				snap = got
+				if s.linkChanged() || !time.Now().Before(nextPeriod(time.Unix(0, s.lastSnap.Load()), s.minFrame)) {
+					return s.deliver(tag, snap)
+				}
 			case <-t.C:
+				return s.deliver(tag, snap)
 			case <-s.done:
 				return nil
 			}
-			select { // the subscription keeps only the newest: take it if one came
-			case got, ok := <-s.ch:
-				if ok {
-					snap = got
-				}
-			default:
-			}
 		}
-		s.lastFrame.Store(time.Now().UnixNano())
-		s.shown()
-		return snapshotMsg{snap: snap}
 	}
 }
 
-// nextFrame is when the next snapshot may be shown: the start of the next
-// minFrame period after the last one. With the 1 s default that is the next
-// whole second, the instant the clock tick fires too, so both land in one
-// rendered frame instead of two.
-func (s *session) nextFrame() time.Time {
-	return time.Unix(0, s.lastFrame.Load()).Truncate(s.minFrame).Add(s.minFrame)
+// closed handles the end of the subscription: our own quit closed it
+// (nothing to report), or the backend stopped.
+func (s *session) closed(tag int64) tea.Msg {
+	select {
+	case <-s.done:
+		return nil
+	default:
+	}
+	s.ended.Store(true)
+	return backendClosedMsg{id: s.id, tag: tag}
 }
 
-// tick fires at the next whole second of the wall clock, so the header
-// clock changes exactly when a watch would; quit cancels it at once rather
-// than leaving a timer goroutine behind.
-func (s *session) tick(tag int64) tea.Cmd {
-	return func() tea.Msg {
-		now := time.Now()
-		t := time.NewTimer(now.Truncate(time.Second).Add(time.Second).Sub(now))
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return tickMsg{id: s.id, tag: tag}
-		case <-s.done:
-			return nil
-		}
+// deliver makes the frame, noting what it shows.
+func (s *session) deliver(tag int64, snap *monitor.Snapshot) frameMsg {
+	if snap != nil {
+		s.lastSnap.Store(time.Now().UnixNano())
 	}
+	s.shown()
+	return frameMsg{id: s.id, tag: tag, snap: snap}
+}
+
+// nextPeriod is the start of the period of length d after the one t is in.
+func nextPeriod(t time.Time, d time.Duration) time.Time {
+	return t.Truncate(d).Add(d)
 }
 
 // send runs Backend.Send off the UI loop so a slow backend never freezes

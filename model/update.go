@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"switchboard/monitor"
 	"switchboard/views"
 )
 
@@ -14,21 +15,23 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		return m, nil
-	case snapshotMsg:
-		return m.refreshLink().onSnapshot(msg), m.sess.waitSnapshot()
-	case backendClosedMsg:
-		m.status, m.statusErr = "monitor stopped: the screen no longer updates", true
-		return m, nil
-	case tickMsg:
-		if msg.id != m.sess.id || msg.tag != m.tickTag {
-			return m, nil // a stale loop's tick: drop it, never double the loop
+	case frameMsg:
+		if msg.id != m.sess.id || msg.tag != m.frameTag {
+			return m, nil // a stale loop's frame: drop it, never double the loop
 		}
-		m.tickTag++
-		return m.refreshLink(), m.sess.tick(m.tickTag)
+		m.frameTag++
+		return m.refreshLink().onSnapshot(msg.snap), m.sess.frame(m.frameTag)
+	case backendClosedMsg:
+		if msg.id != m.sess.id || msg.tag != m.frameTag {
+			return m, nil
+		}
+		m.frameTag++
+		m.status, m.statusErr = "monitor stopped: the screen no longer updates", true
+		return m, m.sess.frame(m.frameTag) // the clock goes on
 	case sentMsg:
 		m = m.refreshLink()
 		if msg.snap != nil && (m.snap == nil || msg.snap.Seq > m.snap.Seq) {
-			m = m.onSnapshot(snapshotMsg{snap: msg.snap})
+			m = m.onSnapshot(msg.snap)
 		}
 		m.status, m.statusErr = msg.what, false
 		if msg.err != nil {
@@ -43,11 +46,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // onSnapshot takes a new Snapshot, keeping the selection in range and
 // dropping a prompt whose question the new Snapshot made untrue.
-func (m Model) onSnapshot(msg snapshotMsg) Model {
-	if msg.snap == nil {
+func (m Model) onSnapshot(snap *monitor.Snapshot) Model {
+	if snap == nil {
 		return m
 	}
-	m.snap = msg.snap
+	m.snap = snap
 	if n := len(m.snap.Providers); m.selected >= n {
 		m.selected = max(0, n-1)
 	}

@@ -218,7 +218,7 @@ func TestPromptDroppedWhenActiveChanges(t *testing.T) {
 	f := newFake(fixture(4))
 	m := newModel(t, f, Options{})
 	m, _ = press(t, m, m.keys.Failover)
-	next, _ := m.Update(snapshotMsg{snap: mustFailOver(fixture(4))})
+	next, _ := m.Update(withSnap(m, mustFailOver(fixture(4))))
 	m = next.(Model)
 	if m.pending != nil {
 		t.Fatal("prompt about openai survived a change of active backend")

@@ -61,6 +61,27 @@ func TestOneFrameASecond(t *testing.T) {
 	})
 }
 
+// Snapshots slower than the clock never add a frame: one that comes after
+// a second without one waits for the next second like any other.
+func TestSlowSnapshotsAddNoFrames(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ch := make(chan *monitor.Snapshot, 1)
+		s := &session{ch: ch, done: make(chan struct{}), minFrame: time.Second}
+		defer s.close()
+		go publishEvery(ch, s.done, 1300*time.Millisecond)
+		start := time.Now()
+		frames := 0
+		for tag := int64(0); time.Since(start) < 10*time.Second; tag++ {
+			s.frame(tag)()
+			frames++
+		}
+		// The clock's ten and the first snapshot's, shown at once.
+		if frames != 11 {
+			t.Fatalf("%d frames in 10s with a snapshot every 1.3s, want 11", frames)
+		}
+	})
+}
+
 // Without snapshots the clock still moves once a second.
 func TestClockFramesWithoutSnapshots(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

@@ -44,7 +44,7 @@ type session struct {
 	unsub    func()
 	done     chan struct{}
 	once     sync.Once
-	lastSnap atomic.Int64 // unix nanos of the last snapshot handed to Update
+	anySnap  atomic.Bool // a snapshot has been handed to Update
 	minFrame time.Duration
 
 	linked         Linked      // nil in process
@@ -80,10 +80,10 @@ func (s *session) close() {
 // frame waits for the next frame: the start of the next period (the next
 // whole second, when a watch's second hand moves), carrying the newest
 // snapshot that came meanwhile. One timer a second wakes the screen, and
-// it is drawn once, for the clock and the snapshot together. A snapshot
-// is delivered at once instead when none was shown in this period (the
-// first after a quiet spell: a failover is not held back) or when a
-// linked backend's connection changed. The model re-arms it after each
+// it is drawn once, for the clock and the snapshot together; a change the
+// monitor publishes is on screen within the second. The first snapshot is
+// delivered at once, so the screen is never empty for a second, and so is
+// a linked backend's changed connection. The model re-arms it after each
 // frame, so exactly one waits at any time.
 func (s *session) frame(tag int64) tea.Cmd {
 	return func() tea.Msg {
@@ -101,7 +101,7 @@ func (s *session) frame(tag int64) tea.Cmd {
 					return s.closed(tag)
 				}
 				snap = got
-				if s.linkChanged() || !time.Now().Before(nextPeriod(time.Unix(0, s.lastSnap.Load()), s.minFrame)) {
+				if !s.anySnap.Load() || s.linkChanged() {
 					return s.deliver(tag, snap)
 				}
 			case <-t.C:
@@ -128,7 +128,7 @@ func (s *session) closed(tag int64) tea.Msg {
 // deliver makes the frame, noting what it shows.
 func (s *session) deliver(tag int64, snap *monitor.Snapshot) frameMsg {
 	if snap != nil {
-		s.lastSnap.Store(time.Now().UnixNano())
+		s.anySnap.Store(true)
 	}
 	s.shown()
 	return frameMsg{id: s.id, tag: tag, snap: snap}

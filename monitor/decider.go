@@ -11,7 +11,9 @@ func (m *Monitor) decider(ctx context.Context) {
 	dl := deadlineTimer{clock: m.clock}
 	defer dl.stop()
 	// Samples, traffic and passive successes are published at most once a
-	// second; state, routing and operator changes at once.
+	// second, on the whole second, when the dashboard draws its frame and
+	// the store flushes: one wake of the process for all three. State,
+	// routing and operator changes are published at once.
 	var publishAt time.Time
 	for {
 		now := m.clock.Now()
@@ -33,7 +35,7 @@ func (m *Monitor) decider(ctx context.Context) {
 			d.sched.next <- m.reschedule(d.result.Provider)
 			if !m.core.changed { // a new sample only: shown within a second, like traffic
 				if publishAt.IsZero() {
-					publishAt = now.Add(time.Second)
+					publishAt = nextSecond(now)
 				}
 				continue
 			}
@@ -47,14 +49,14 @@ func (m *Monitor) decider(ctx context.Context) {
 			m.storeRetryAfter(r.Provider)
 			if r.OK() { // a success on real traffic never changes a state: no need to publish at once
 				if publishAt.IsZero() {
-					publishAt = now.Add(time.Second)
+					publishAt = nextSecond(now)
 				}
 				continue
 			}
 		case rec := <-m.records:
 			m.core.recordRequest(rec)
 			if publishAt.IsZero() {
-				publishAt = now.Add(time.Second)
+				publishAt = nextSecond(now)
 			}
 			continue
 		case req := <-m.cmds:
@@ -169,3 +171,6 @@ func (d *deadlineTimer) stop() {
 		d.t = nil
 	}
 }
+
+// nextSecond is the start of the second after the one now is in.
+func nextSecond(now time.Time) time.Time { return now.Truncate(time.Second).Add(time.Second) }

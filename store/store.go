@@ -197,11 +197,23 @@ func (s *Store) Close() error {
 }
 
 // flushLoop writes buffered samples about once per FlushInterval until
-// Close.
+// Close, on the whole second: the dashboard draws its frame and the
+// monitor publishes on the second too, so an idle process wakes once a
+// second for all three rather than three times (each wake of an idle
+// process costs far more than its work, BENCHMARKS.md).
 func (s *Store) flushLoop() {
 	defer close(s.done)
-	t := time.NewTicker(s.opts.FlushInterval)
+	iv := s.opts.FlushInterval
+	first := time.NewTimer(time.Until(time.Now().Add(iv).Truncate(time.Second)))
+	defer first.Stop()
+	select {
+	case <-s.stop:
+		return
+	case <-first.C:
+	}
+	t := time.NewTicker(iv) // before the flush: the ticks keep the second's phase
 	defer t.Stop()
+	s.flush.remember(s.flushNow())
 	for {
 		select {
 		case <-s.stop:

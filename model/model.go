@@ -57,8 +57,8 @@ type Model struct {
 	linked Linked // the backend's connection when it is in another process
 	link   *Conn  // its state as last read; nil in process
 
-	// charts keeps the chart between the frames of one snapshot (a key
-	// redraws the screen at once); shared by copies,
+	// charts keeps the chart's plot until a column of it completes;
+	// shared by copies,
 	// used only by View on Bubble Tea's event loop.
 	charts *views.ChartCache
 }

@@ -15,11 +15,14 @@ import (
 const chartMin = 8
 
 // Chart renders the probe latency of every enabled provider on one time
-// axis, ending at the snapshot's time, in exactly h lines: a title, the plot (one line per provider, in
-// the colour its row's ● has in the table, the y axis in ms and s on a log
-// scale), one
-// row per provider whose probes failed in view with ✗ in each failed
-// column, and a legend naming each line with its last probe.
+// axis, in exactly h lines: a title, the plot (one line per provider, in
+// the colour its row's ● has in the table, the y axis in ms and s on a
+// log scale), one row per provider whose probes failed in view with ✗ in
+// each failed column, and a legend naming each line with its last probe.
+// The plot ends with the last complete column before the snapshot's
+// time: a column is drawn once it is whole, so it never changes after,
+// and the plot moves once a column, not with every probe. The legend
+// shows the newest probe at once.
 func Chart(st State, w, h int, s Styles) string {
 	if st.Snap == nil || h <= 0 {
 		return ""
@@ -28,6 +31,23 @@ func Chart(st State, w, h int, s Styles) string {
 	labelW := chartLabelWidth(provs)
 	cols := max(2, w-labelW-3)
 	axis := newTimeAxis(provs, st.Snap.At, st.Snap.Window, cols)
+	title := "LATENCY (log scale) · last " + fmtSpan(axis.span()) + ", " + fmtSetting(axis.step) + " a column"
+	lines := []string{panelTitle(title, "✗ failed probe", w, false, s)}
+	lines = append(lines, cachedBody(st.Charts, provs, idx, axis, labelW, w, h-2, s)...)
+	// The plot and the failure rows are built to fit; the title is fitted
+	// by panelTitle. Measuring 30 lines of box drawing costs more than the
+	// rest of the frame, so only the legend is cut here.
+	lines = append(lines, truncate(legend(provs, idx, left, s), w))
+	return strings.Join(lines[:h], "\n")
+}
+
+// body is the chart between its title and its legend, in exactly h
+// lines: the plot, then a failure row per provider that failed (while
+// the plot keeps at least two thirds of the lines).
+func body(provs []*monitor.ProviderSnapshot, idx []int, axis timeAxis, labelW, h int, s Styles) []string {
+	if h <= 0 {
+		return nil
+	}
 	all := make([]series, len(provs))
 	failing := 0
 	for i, p := range provs {
@@ -36,12 +56,9 @@ func Chart(st State, w, h int, s Styles) string {
 			failing++
 		}
 	}
-	title := "LATENCY (log scale) · last " + fmtSpan(axis.span()) + ", " + fmtSetting(axis.step) + " a column"
-	lines := []string{panelTitle(title, "✗ failed probe", w, false, s)}
-	// One failure row per provider that failed, but the plot keeps at
-	// least two thirds of the lines between title and legend.
-	marks := min(failing, (h-2)/3)
-	plotLines := h - 2 - marks
+	marks := min(failing, h/3)
+	plotLines := h - marks
+	var lines []string
 	switch {
 	case plotLines < 2 || !anyValue(all):
 		lines = append(lines, s.Label.Render("no successful probe in view to chart"))
@@ -49,7 +66,7 @@ func Chart(st State, w, h int, s Styles) string {
 		lines = append(lines, plot(all, labelW, plotLines, s)...)
 	}
 	for _, sr := range all {
-		if len(lines) >= h-1 || marks == 0 {
+		if len(lines) >= h || marks == 0 {
 			break
 		}
 		if sr.fails > 0 {
@@ -57,15 +74,10 @@ func Chart(st State, w, h int, s Styles) string {
 			marks--
 		}
 	}
-	for len(lines) < h-1 {
+	for len(lines) < h {
 		lines = append(lines, "")
 	}
-	lines = append(lines, legend(provs, idx, left, s))
-	// The plot and the failure rows are built to fit; the title is fitted
-	// by panelTitle. Measuring 30 lines of box drawing costs more than the
-	// rest of the frame, so only the legend is cut here.
-	lines[len(lines)-1] = truncate(lines[len(lines)-1], w)
-	return strings.Join(lines[:h], "\n")
+	return lines[:h]
 }
 
 // fmtAxis labels the y axis (milliseconds in) as the table writes
@@ -74,25 +86,38 @@ func fmtAxis(ms float64) string {
 	return fmtLatency(time.Duration(max(ms, 1) * float64(time.Millisecond)))
 }
 
-// ChartCache keeps the last chart drawn, so the frames in which only the
-// clock moves (one a second) do not draw it again: a chart depends on the
-// snapshot and its size alone. One cache serves one Styles.
+// ChartCache keeps the body of the last chart drawn: its plot and failure
+// rows, the costly part of a frame. The body shows whole columns only, so
+// every frame until the next column completes can reuse it. One cache
+// serves one Styles.
 type ChartCache struct {
-	snap *monitor.Snapshot
-	w, h int
-	out  string
+	key  bodyKey
+	body []string
 }
 
-// cachedChart is Chart, from st.Charts when it holds this one.
-func cachedChart(st State, w, h int, s Styles) string {
-	c := st.Charts
+// bodyKey is what a chart's body is drawn from, besides the samples of
+// whole columns, which never change.
+type bodyKey struct {
+	endCol    int64
+	step      time.Duration
+	w, h      int
+	providers string // each charted provider's name, index and interval
+}
+
+// cachedBody is body, from c when it holds this one.
+func cachedBody(c *ChartCache, provs []*monitor.ProviderSnapshot, idx []int, axis timeAxis, labelW, w, h int, s Styles) []string {
 	if c == nil {
-		return Chart(st, w, h, s)
+		return body(provs, idx, axis, labelW, h, s)
 	}
-	if c.snap != st.Snap || c.w != w || c.h != h || c.snap == nil {
-		c.snap, c.w, c.h, c.out = st.Snap, w, h, Chart(st, w, h, s)
+	var b strings.Builder
+	for i, p := range provs {
+		b.WriteString(p.Name + "\x00" + itoa(idx[i]) + "\x00" + p.Interval.String() + "\x00")
 	}
-	return c.out
+	key := bodyKey{endCol: axis.endCol, step: axis.step, w: w, h: h, providers: b.String()}
+	if c.body == nil || c.key != key {
+		c.key, c.body = key, body(provs, idx, axis, labelW, h, s)
+	}
+	return c.body
 }
 
 // chartLabelWidth is the width of the y axis' labels, wide enough for the

@@ -23,11 +23,11 @@ type series struct {
 }
 
 // timeAxis maps sample times onto cols columns of step each, the last
-// holding the instant end. Columns are fixed in absolute time (a sample
-// stays in its column until it scrolls off), so a new snapshot changes
-// the last column only, and the whole chart moves once per step.
+// being the last whole one before the instant end. Columns are fixed in
+// absolute time (a sample stays in its column until it scrolls off), so
+// the chart moves once per step, and a column, once drawn, never changes.
 type timeAxis struct {
-	endCol int64 // the absolute column of end: end / step
+	endCol int64 // the absolute column of the last whole one: end / step - 1
 	step   time.Duration
 	cols   int
 }
@@ -47,14 +47,15 @@ func newTimeAxis(provs []*monitor.ProviderSnapshot, end time.Time, window time.D
 	}
 	n := time.Duration(max(cols, 1))
 	step := max(time.Second, ((span+n-1)/n + 100*time.Millisecond - 1).Truncate(100*time.Millisecond))
-	return timeAxis{endCol: end.UnixNano() / int64(step), step: step, cols: cols}
+	return timeAxis{endCol: end.UnixNano()/int64(step) - 1, step: step, cols: cols}
 }
 
-// column is the column of an instant; false when it falls off the left.
+// column is the column of an instant; false when it falls off the left,
+// or in the column still being filled (or later).
 func (a timeAxis) column(t time.Time) (int, bool) {
 	back := a.endCol - t.UnixNano()/int64(a.step)
-	c := a.cols - 1 - int(max(back, 0)) // a sample stamped after end goes in the last column
-	return c, c >= 0
+	c := a.cols - 1 - int(back)
+	return c, c >= 0 && back >= 0
 }
 
 // span is the time the columns cover.

@@ -76,7 +76,7 @@ func Render(st State, w, h int, s Styles) string {
 
 	parts := []string{header, Table(st, w, ph.table, s)}
 	if ph.chart > 0 {
-		parts = append(parts, cachedChart(st, w, ph.chart, s))
+		parts = append(parts, Chart(st, w, ph.chart, s))
 	}
 	if ph.detail > 0 {
 		parts = append(parts, Detail(st, w, ph.detail, s))

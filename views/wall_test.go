@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -102,7 +103,9 @@ func TestChartMarksFailuresInTheirColumn(t *testing.T) {
 	}
 	axisCol := len([]rune(lines[1][:at]))
 	cols := 100 - chartLabelWidth([]*monitor.ProviderSnapshot{&p}) - 3
-	want := axisCol + 1 + (cols - 1 - 10) // 10 one-second columns back from now
+	// The last column drawn is the whole one before now's: the failure 10 s
+	// back is 9 one-second columns before it.
+	want := axisCol + 1 + (cols - 1 - 9)
 	if got := strings.IndexRune(string([]rune(fail)), '✗'); got < 0 || len([]rune(fail[:got])) != want {
 		t.Fatalf("✗ at column %d, want %d (axis at %d):\n%s", len([]rune(fail[:max(got, 0)])), want, axisCol, strings.Join(lines, "\n"))
 	}
@@ -131,29 +134,59 @@ func TestProviderColourIsTheSameInTableAndChart(t *testing.T) {
 	}
 }
 
-// The chart ends at the snapshot's time, not at the clock's: a frame in
-// which only the clock moved (the tick, once a second) draws the same
-// chart, which the cache then hands back without drawing it again. A new
-// snapshot draws a new one.
-func TestChartFollowsTheSnapshotNotTheClock(t *testing.T) {
+// The chart ends at the snapshot's time, not at the clock's, and its plot
+// shows whole columns only: a sample in the column still being filled is
+// in the legend at once and in the plot once its column is whole. Until
+// then the cache hands the plot back without drawing it again.
+func TestChartDrawsWholeColumnsOnly(t *testing.T) {
 	st := wallState(false)
+	provs, _, _ := charted(st.Snap)
+	step := newTimeAxis(provs, st.Snap.At, st.Snap.Window, 200-chartLabelWidth(provs)-3).step
+	st.Snap.At = st.Snap.At.Truncate(step) // the start of a column
 	first := Chart(st, 200, 30, DefaultStyles())
 	st.Now = st.Now.Add(1500 * time.Millisecond)
 	if Chart(st, 200, 30, DefaultStyles()) != first {
 		t.Fatal("the chart moved with the clock alone")
 	}
 	st.Charts = &ChartCache{}
-	if got := cachedChart(st, 200, 30, DefaultStyles()); got != first {
+	if got := cachedChart(st); got != first {
 		t.Fatal("the cache drew another chart")
 	}
-	st.Snap.Providers[1].Samples[len(st.Snap.Providers[1].Samples)-1].Latency *= 3 // the same snapshot: never drawn again
-	if cachedChart(st, 200, 30, DefaultStyles()) != first {
-		t.Fatal("the cache drew the same snapshot again")
-	}
+
+	// A new snapshot, 0.5 s on, with a probe of 3 s in the column being filled.
 	next := *st.Snap
-	next.At = next.At.Add(10 * time.Second)
+	next.Providers = slices.Clone(next.Providers)
+	p := &next.Providers[1]
+	slow := monitor.Sample{At: next.At.Add(200 * time.Millisecond), Latency: 3 * time.Second, Class: probes.ClassOK}
+	p.Samples = append(slices.Clone(p.Samples), slow)
+	p.Last = probes.Result{Provider: p.Name, Start: slow.At, Latency: slow.Latency, Class: slow.Class}
+	next.At = next.At.Add(500 * time.Millisecond)
 	st.Snap = &next
-	if cachedChart(st, 200, 30, DefaultStyles()) == first {
-		t.Fatal("a new snapshot 10 s later drew the old chart")
+	got := cachedChart(st)
+	if plotOf(got) != plotOf(first) {
+		t.Fatalf("a sample in the column being filled changed the plot:\n%s", ansi.Strip(got))
+	}
+	if !strings.Contains(ansi.Strip(legendOf(got)), p.Name+" 3.00s") {
+		t.Fatalf("the legend does not show the newest probe: %q", ansi.Strip(legendOf(got)))
+	}
+	if uncached := Chart(State{Snap: st.Snap}, 200, 30, DefaultStyles()); uncached != got {
+		t.Fatal("the cached chart differs from the one drawn afresh")
+	}
+
+	// The column completes: the slow probe is plotted.
+	later := next
+	later.At = later.At.Add(10 * time.Second)
+	st.Snap = &later
+	if got := ansi.Strip(cachedChart(st)); !strings.Contains(got, "3.00s") || plotOf(got) == plotOf(ansi.Strip(first)) {
+		t.Fatalf("the whole column's 3 s probe is not plotted:\n%s", got)
 	}
 }
+
+// cachedChart is the chart of st at 200×30, through st's cache.
+func cachedChart(st State) string { return Chart(st, 200, 30, DefaultStyles()) }
+
+// plotOf is a chart without its legend (the last line).
+func plotOf(chart string) string { return chart[:strings.LastIndex(chart, "\n")] }
+
+// legendOf is a chart's legend.
+func legendOf(chart string) string { return chart[strings.LastIndex(chart, "\n")+1:] }

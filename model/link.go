@@ -62,8 +62,8 @@ func (m Model) notLive() Model {
 }
 
 // linkChanged reports whether b's connection differs from the one last
-// shown, so that a drop or a return is drawn at once, not after the
-// snapshot pacing.
+// shown, so that a drop or a return is drawn at once, not on the next
+// second's frame.
 func (s *session) linkChanged() bool {
 	if s.linked == nil {
 		return false

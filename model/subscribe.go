@@ -142,7 +142,7 @@ func nextPeriod(t time.Time, d time.Duration) time.Time {
 // send runs Backend.Send off the UI loop so a slow backend never freezes
 // the screen; the result comes back as a sentMsg carrying the snapshot
 // taken after it, so the operator sees the effect without waiting for the
-// next paced frame.
+// next second's frame.
 func send(b Backend, cmd monitor.Command, what string) tea.Cmd {
 	return func() tea.Msg {
 		err := b.Send(cmd)

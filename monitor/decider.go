@@ -34,9 +34,7 @@ func (m *Monitor) decider(ctx context.Context) {
 			m.journalSample(Sample{At: at, Latency: d.result.Latency, Class: d.result.Class}, d.result.Provider)
 			d.sched.next <- m.reschedule(d.result.Provider)
 			if !m.core.changed { // a new sample only: shown within a second, like traffic
-				if publishAt.IsZero() {
-					publishAt = nextSecond(now)
-				}
+				publishAt = routine(publishAt, at)
 				continue
 			}
 		case r := <-m.passive:
@@ -48,16 +46,12 @@ func (m *Monitor) decider(ctx context.Context) {
 			}
 			m.storeRetryAfter(r.Provider)
 			if r.OK() { // a success on real traffic never changes a state: no need to publish at once
-				if publishAt.IsZero() {
-					publishAt = nextSecond(now)
-				}
+				publishAt = routine(publishAt, m.clock.Now())
 				continue
 			}
 		case rec := <-m.records:
 			m.core.recordRequest(rec)
-			if publishAt.IsZero() {
-				publishAt = nextSecond(now)
-			}
+			publishAt = routine(publishAt, m.clock.Now())
 			continue
 		case req := <-m.cmds:
 			if m.core.following {
@@ -172,5 +166,13 @@ func (d *deadlineTimer) stop() {
 	}
 }
 
-// nextSecond is the start of the second after the one now is in.
-func nextSecond(now time.Time) time.Time { return now.Truncate(time.Second).Add(time.Second) }
+// routine is when a routine change (a sample, traffic) is published: with
+// the one already pending, else at the start of the next second. now is
+// the time it came, not the time the decider began to wait (which may be
+// long before, and would publish it at once).
+func routine(pending, now time.Time) time.Time {
+	if !pending.IsZero() {
+		return pending
+	}
+	return now.Truncate(time.Second).Add(time.Second)
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -165,6 +166,31 @@ func TestSamplesAreFlushedInTheBackground(t *testing.T) {
 		runtime.Gosched()
 	}
 	sameSamples(t, load(t, s).Samples["a"], want)
+}
+
+// Samples are flushed on the whole second, whenever the store was opened:
+// the monitor publishes and the dashboard draws then too, and an idle
+// process wakes once for the three.
+func TestSamplesAreFlushedOnTheSecond(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now() // a bubble's clock starts on a whole second
+		time.Sleep(400 * time.Millisecond)
+		clk := newClock()
+		s := open(t, t.TempDir(), Options{FlushInterval: time.Second, Now: clk.Now})
+		for sec := 1; sec <= 3; sec++ {
+			s.Samples("a", series(clk.now, 1))
+			time.Sleep(time.Until(start.Add(time.Duration(sec)*time.Second)) - time.Millisecond)
+			synctest.Wait()
+			if pending(s) == 0 {
+				t.Fatalf("flushed before second %d", sec)
+			}
+			time.Sleep(time.Millisecond)
+			synctest.Wait()
+			if n := pending(s); n != 0 {
+				t.Fatalf("%d samples still pending on second %d", n, sec)
+			}
+		}
+	})
 }
 
 func TestIdleStoreWritesNothing(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -253,16 +254,31 @@ func TestStoreOutage(t *testing.T) {
 
 // A follower's traffic fails on the active backend: its reports reach the
 // leader, which marks it down and fails over, and every replica follows,
-// although the leader's own probes still pass.
+// although the leader's own probes still pass. The traffic fails on and
+// on, as an application's does: three reports sent at once raced the
+// probe the first one asks for, whose success ends the streak, and under
+// -race the probe sometimes won.
 func TestFollowerPassiveFailureFailsOver(t *testing.T) {
 	f := newFleet(t, 3, 2*time.Second)
 	lead := f.leader(10 * time.Second)
 	f.routesAll(5*time.Second, "alpha", "bravo", "charlie")
 	fl := f.followers(lead)[0]
-	for range 3 {
-		fl.rep.Report(probes.Result{Provider: "alpha", Class: probes.ClassServerError, Status: 502, Err: "502 Bad Gateway"})
-	}
-	took := f.routesAll(3*time.Second, "bravo", "charlie")
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	stopReports := sync.OnceFunc(func() { close(stop); <-stopped })
+	defer stopReports() // also when the test fails
+	go func() {
+		defer close(stopped)
+		for {
+			fl.rep.Report(probes.Result{Provider: "alpha", Class: probes.ClassServerError, Status: 502, Err: "502 Bad Gateway"})
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	took := f.routesAll(5*time.Second, "bravo", "charlie")
+	stopReports()
 	t.Logf("every replica failed over %s after the follower's reports", took)
 	s := lead.mon.Snapshot()
 	var down *monitor.Event

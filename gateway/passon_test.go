@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"switchboard/config"
 	"switchboard/probes"
@@ -73,7 +74,11 @@ func TestAnswerLargerThanBufferIsPassedOn(t *testing.T) {
 	answer := bigAnswer(40 << 20)
 	p, primaryN := countingUpstream(t, "primary", answer)
 	s, secondaryN := countingUpstream(t, "secondary", answer)
-	h := start(t, newConfig(p, s), newFakeSource("primary", "secondary"))
+	cfg := newConfig(p, s)
+	// Not a test of timeouts: the harness's 1 s wait for an answer's first
+	// byte was too short for 40 MiB answers under -race on a busy machine.
+	cfg.Gateway.UpstreamTimeout = config.Duration(30 * time.Second)
+	h := start(t, cfg, newFakeSource("primary", "secondary"))
 	if got := config.DefaultGateway().MaxResponseBuffer; int(got) >= len(answer) {
 		t.Fatalf("the answer (%d bytes) must outgrow the default buffer (%d)", len(answer), got)
 	}

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -46,4 +47,37 @@ func waitBlockedInSubscribe(t *testing.T) {
 		}
 	}
 	t.Fatal("Subscribe never waited for the subscriber lock")
+}
+
+// Routine publishes (new samples, nothing else changed) come on the whole
+// second, when the dashboard draws its frame and the store flushes, so an
+// idle process wakes once a second for all three; probes themselves keep
+// their jittered times.
+func TestRoutinePublishesComeOnTheSecond(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m := running(t, newScript(), "openai", "azure")
+		stepUntil(t, m, time.Minute, func(s *Snapshot) bool {
+			return s.Providers[0].State == StateUp && s.Providers[1].State == StateUp
+		})
+		ch, unsubscribe := m.Subscribe()
+		defer unsubscribe()
+		<-ch // the current snapshot
+		published, offSecond := 0, 0
+		for end := time.After(2 * time.Minute); ; {
+			select {
+			case <-ch:
+				published++
+				if time.Now().Nanosecond() != 0 {
+					offSecond++
+				}
+				continue
+			case <-end:
+			}
+			break
+		}
+		// Two providers probed every 10 s (± jitter): about 24 samples.
+		if published < 10 || offSecond > 0 {
+			t.Fatalf("%d routine snapshots in 2 minutes, %d of them off the whole second", published, offSecond)
+		}
+	})
 }

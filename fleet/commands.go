@@ -120,15 +120,7 @@ func (r *Replica) Apply(o monitor.Order) (monitor.Ack, error) {
 // knows refuses at once a command naming a provider this replica's config
 // does not have (400), as the leader would.
 func (r *Replica) knows(cmd monitor.Command) error {
-	var name string
-	switch c := cmd.(type) {
-	case monitor.Pin:
-		name = c.Provider
-	case monitor.SetEnabled:
-		name = c.Provider
-	case monitor.ProbeNow:
-		name = c.Provider
-	}
+	name := monitor.Named(cmd)
 	if name == "" {
 		return nil
 	}

@@ -68,7 +68,7 @@ func (f *fakeBackend) Send(c monitor.Command) error {
 	if f.err != nil {
 		return f.err
 	}
-	if name := namedProvider(c); name != "" {
+	if name := monitor.Named(c); name != "" {
 		if _, ok := f.snap.Provider(name); !ok {
 			return fmt.Errorf("%w %q", errUnknown, name)
 		}
@@ -151,19 +151,6 @@ func mustFailOver(s *monitor.Snapshot) *monitor.Snapshot {
 		panic(err)
 	}
 	return n
-}
-
-// namedProvider is the provider a command names, "" for none.
-func namedProvider(c monitor.Command) string {
-	switch c := c.(type) {
-	case monitor.Pin:
-		return c.Provider
-	case monitor.SetEnabled:
-		return c.Provider
-	case monitor.ProbeNow:
-		return c.Provider
-	}
-	return ""
 }
 
 var errUnknown = errors.New("unknown provider")

@@ -63,6 +63,20 @@ type ProbeNow struct {
 	Stalled  bool
 }
 
+// Named is the provider a command names: "" for ForceFailover, Auto and a
+// ProbeNow of every provider.
+func Named(c Command) string {
+	switch c := c.(type) {
+	case Pin:
+		return c.Provider
+	case SetEnabled:
+		return c.Provider
+	case ProbeNow:
+		return c.Provider
+	}
+	return ""
+}
+
 func (ForceFailover) command() {}
 func (Pin) command()           {}
 func (Auto) command()          {}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/internal/waitfor"
+
 	"switchboard/config"
 	"switchboard/probes"
 )
@@ -37,7 +39,7 @@ func TestExecReceivesTheEvent(t *testing.T) {
 	src.ok("azure-openai", 1)
 	src.fail("openai", probes.ClassTimeout, 3)
 	src.publish()
-	waitFor(t, "the program to run", func() bool { return n.Stats()[0].Delivered == 1 })
+	waitfor.Cond(t, "the program to run", func() bool { return n.Stats()[0].Delivered == 1 })
 
 	b, err := os.ReadFile(filepath.Join(out, "stdin.json"))
 	if err != nil {
@@ -90,7 +92,7 @@ func TestExecFailures(t *testing.T) {
 	runNotifier(t, n, src)
 	src.fail("openai", probes.ClassTimeout, 3)
 	src.publish()
-	waitFor(t, "both to give up", func() bool { st := n.Stats(); return st[0].Failed == 1 && st[1].Failed == 1 })
+	waitfor.Cond(t, "both to give up", func() bool { st := n.Stats(); return st[0].Failed == 1 && st[1].Failed == 1 })
 
 	st := n.Stats()
 	if st[0].LastError != "exit status 3: paging service said no to REDACTED" || st[0].Attempts < 2 {

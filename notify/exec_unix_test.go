@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/internal/waitfor"
+
 	"switchboard/config"
 	"switchboard/probes"
 )
@@ -25,7 +27,7 @@ func TestExecTimeoutKillsTheProcessGroup(t *testing.T) {
 	runNotifier(t, n, src)
 	src.fail("openai", probes.ClassTimeout, 3)
 	src.publish()
-	waitFor(t, "the delivery to give up", func() bool { return n.Stats()[0].Failed == 1 })
+	waitfor.Cond(t, "the delivery to give up", func() bool { return n.Stats()[0].Failed == 1 })
 	b, err := os.ReadFile(filepath.Join(dir, "child"))
 	if err != nil {
 		t.Fatal(err)
@@ -34,5 +36,5 @@ func TestExecTimeoutKillsTheProcessGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the script's child to be gone", func() bool { return syscall.Kill(pid, 0) != nil })
+	waitfor.Cond(t, "the script's child to be gone", func() bool { return syscall.Kill(pid, 0) != nil })
 }

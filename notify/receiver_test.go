@@ -5,8 +5,6 @@ import (
 	"io"
 	"net/http"
 	"sync"
-	"testing"
-	"time"
 )
 
 // receiver is a webhook endpoint: it records each message's text in
@@ -75,17 +73,4 @@ func (rc *receiver) counts() (attempts, inflight int) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return rc.attempts, rc.inflight
-}
-
-// waitFor polls cond in real time until it holds; the deadline is a safety
-// net that fails a stuck test with a reason, not a speed assertion.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up after 10s waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }

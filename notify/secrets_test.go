@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/internal/waitfor"
+
 	"switchboard/config"
 	"switchboard/probes"
 )
@@ -33,7 +35,7 @@ func TestSecretsNeverShown(t *testing.T) {
 	src.b.Observe(probes.Result{Provider: "openai", Source: probes.SourceProbe, Class: probes.ClassAuth, Status: 401,
 		Err: "HTTP 401: Incorrect API key provided: " + key}, src.now)
 	src.publish()
-	waitFor(t, "delivery and failure", func() bool { st := n.Stats(); return st[0].Delivered == 1 && st[1].Failed == 1 })
+	waitfor.Cond(t, "delivery and failure", func() bool { st := n.Stats(); return st[0].Delivered == 1 && st[1].Failed == 1 })
 
 	got := good.got()[0]
 	if want := "openai misconfigured (auth 401: HTTP 401: Incorrect API key provided: REDACTED) — traffic moved to azure-openai"; got != want {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/internal/waitfor"
+
 	"switchboard/config"
 	"switchboard/monitor"
 	"switchboard/probes"
@@ -98,11 +100,11 @@ func TestWebhookDeliversInOrder(t *testing.T) {
 	n := New([]config.Notify{{Webhook: hook, On: config.NotifyEvents()}}, Options{Logger: quiet})
 	runNotifier(t, n, m)
 
-	waitFor(t, "the failover's message", func() bool { return len(rc.got()) == 1 })
+	waitfor.Cond(t, "the failover's message", func() bool { return len(rc.got()) == 1 })
 	apply(t, m, monitor.Order{Command: monitor.Pin{Provider: "openai", For: 15 * time.Minute}, Actor: "oncall"})
-	waitFor(t, "the pin's message", func() bool { return len(rc.got()) == 2 })
+	waitfor.Cond(t, "the pin's message", func() bool { return len(rc.got()) == 2 })
 	apply(t, m, monitor.Order{Command: monitor.Auto{}, Actor: "oncall"})
-	waitFor(t, "the release's message", func() bool { return len(rc.got()) == 3 })
+	waitfor.Cond(t, "the release's message", func() bool { return len(rc.got()) == 3 })
 
 	want := []string{
 		"openai down (3× timeout) — traffic moved to azure-openai",
@@ -119,7 +121,7 @@ func TestWebhookDeliversInOrder(t *testing.T) {
 	}
 	// The receiver has the third message a moment before the sender has
 	// its answer and counts it.
-	waitFor(t, "the third delivery counted", func() bool { return n.Stats()[0].Delivered == 3 })
+	waitfor.Cond(t, "the third delivery counted", func() bool { return n.Stats()[0].Delivered == 3 })
 	st := n.Stats()
 	if len(st) != 1 || st[0].Destination != "webhook "+strings.TrimPrefix(srv.URL, "http://") ||
 		st[0].Delivered != 3 || st[0].Attempts != 3 || st[0].Failed != 0 || st[0].Dropped != 0 {

@@ -30,19 +30,6 @@ func testClient() *http.Client {
 	return c
 }
 
-// waitFor polls cond until it holds; the deadline is a safety net that
-// fails a hung test with a reason, not a speed assertion.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up after 10s waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // probe runs one probe of p, with config's defaults applied, with a fresh
 // client and a bounded context.
 func probe(t *testing.T, p config.Provider, timeout time.Duration) Result {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"switchboard/internal/waitfor"
+
 	"switchboard/config"
 	"switchboard/internal/fakes"
 )
@@ -173,7 +175,7 @@ func TestDeadlineCauseIsTimeout(t *testing.T) {
 			go func() { got <- Probe(ctx, client, p) }()
 			// Cancel only once the request hangs at the fake, so the cause
 			// ends a request in flight rather than one not yet sent.
-			waitFor(t, "the probe to reach the hanging fake", func() bool { return s.Handler().Count() > 0 })
+			waitfor.Cond(t, "the probe to reach the hanging fake", func() bool { return s.Handler().Count() > 0 })
 			cancel(tc.cause)
 			var r Result
 			select {

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"switchboard/internal/waitfor"
 )
 
 var modelsAuth = map[string]string{"Authorization": "Bearer k"}
@@ -82,7 +84,7 @@ func TestFaultHangReleasedByClose(t *testing.T) {
 	s.Handler().SetFault(Fault{Kind: FaultHang})
 	done := make(chan answer, 1)
 	go func() { done <- call(t, "GET", s.URL()+"/v1/models", modelsAuth, "") }()
-	waitFor(t, "the request to reach the hanging fake", func() bool { return s.Handler().Count() > 0 })
+	waitfor.Cond(t, "the request to reach the hanging fake", func() bool { return s.Handler().Count() > 0 })
 	s.Close()
 	if a := <-done; a.err == nil {
 		t.Fatalf("a released hang must drop the connection, got %d %s", a.status, a.body)

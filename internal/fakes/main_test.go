@@ -75,19 +75,6 @@ func field(t *testing.T, body []byte, path string) any {
 	return v
 }
 
-// waitFor polls cond until it holds; the deadline is a safety net that
-// fails a hung test with a reason, not a speed assertion.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up after 10s waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 func jsonHeaders(kv ...string) map[string]string {
 	h := map[string]string{"Content-Type": "application/json"}
 	for i := 0; i+1 < len(kv); i += 2 {

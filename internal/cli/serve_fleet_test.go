@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -34,25 +32,7 @@ type replicaChild struct {
 // its API and gateway listen.
 func startReplica(t *testing.T, name, cfgPath, stateDir string) *replicaChild {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childServeEnv+"="+strings.Join([]string{"--config", cfgPath, "--state-dir", stateDir}, "\x1f"))
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	addrs := make(chan [2]string, 2)
-	go func() { // reads the log to its end, so the child never blocks on it
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var e map[string]any
-			if json.Unmarshal(sc.Bytes(), &e) == nil && e["msg"] == "listening" {
-				addrs <- [2]string{fmt.Sprint(e["component"]), fmt.Sprint(e["addr"])}
-			}
-		}
-	}()
+	cmd, addrs := spawnServe(t, cfgPath, stateDir)
 	rc := &replicaChild{name: name, cmd: cmd}
 	t.Cleanup(rc.stop)
 	timeout := time.After(20 * time.Second)

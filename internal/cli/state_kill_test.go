@@ -32,9 +32,10 @@ type child struct {
 	client *api.Client
 }
 
-// startChild runs serve on cfgPath and stateDir in a new process and
-// returns once its API listens (10 s at most).
-func startChild(t *testing.T, cfgPath, stateDir string) *child {
+// spawnServe runs serve on cfgPath and stateDir in a new process, and
+// reads its log to the end (so the child never blocks on it), sending the
+// component and address of each "listening" line.
+func spawnServe(t *testing.T, cfgPath, stateDir string) (*exec.Cmd, <-chan [2]string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childServeEnv+"="+strings.Join([]string{"--config", cfgPath, "--state-dir", stateDir}, "\x1f"))
@@ -45,25 +46,37 @@ func startChild(t *testing.T, cfgPath, stateDir string) *child {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	addr := make(chan string, 1)
-	go func() { // reads the log to its end, so the child never blocks on it
+	listening := make(chan [2]string, 2)
+	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			var e map[string]any
-			if json.Unmarshal(sc.Bytes(), &e) == nil && e["msg"] == "listening" && e["component"] == "api" {
-				addr <- e["addr"].(string)
+			if json.Unmarshal(sc.Bytes(), &e) == nil && e["msg"] == "listening" {
+				listening <- [2]string{fmt.Sprint(e["component"]), fmt.Sprint(e["addr"])}
 			}
 		}
 	}()
-	select {
-	case a := <-addr:
-		return &child{cmd: cmd, client: api.NewClient("http://"+a, "")}
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		t.Fatal("serve did not listen within 10s")
+	return cmd, listening
+}
+
+// startChild runs serve on cfgPath and stateDir in a new process and
+// returns once its API listens (10 s at most).
+func startChild(t *testing.T, cfgPath, stateDir string) *child {
+	t.Helper()
+	cmd, listening := spawnServe(t, cfgPath, stateDir)
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case a := <-listening:
+			if a[0] == "api" {
+				return &child{cmd: cmd, client: api.NewClient("http://"+a[1], "")}
+			}
+		case <-timeout:
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			t.Fatal("serve did not listen within 10s")
+		}
 	}
-	return nil
 }
 
 func (c *child) kill() {

@@ -28,16 +28,9 @@ type program struct {
 // payload is the JSON a program reads on stdin: the named event's fields
 // at the top for a simple script, and every event the text tells.
 type payload struct {
-	Name          string      `json:"name"`
-	Text          string      `json:"text"`
-	Seq           uint64      `json:"seq"`
-	At            time.Time   `json:"at"`
-	Kind          string      `json:"kind"`
-	Provider      string      `json:"provider"`
-	From          string      `json:"from"`
-	To            string      `json:"to"`
-	Cause         string      `json:"cause"`
-	Actor         string      `json:"actor"`
+	Name string `json:"name"`
+	Text string `json:"text"`
+	eventJSON
 	DroppedBefore uint64      `json:"dropped_before"`
 	Events        []eventJSON `json:"events"`
 }
@@ -67,8 +60,7 @@ func (p *program) send(ctx context.Context, m *Message) error {
 		events[i] = toJSON(e, p.r)
 	}
 	first := events[0]
-	pl := payload{Name: m.Name, Text: m.Text, Seq: first.Seq, At: first.At, Kind: first.Kind, Provider: first.Provider,
-		From: first.From, To: first.To, Cause: first.Cause, Actor: first.Actor, DroppedBefore: m.DroppedBefore, Events: events}
+	pl := payload{Name: m.Name, Text: m.Text, eventJSON: first, DroppedBefore: m.DroppedBefore, Events: events}
 	stdin, err := json.Marshal(pl)
 	if err != nil {
 		return &permanentError{err}

@@ -54,6 +54,10 @@ func TestExecReceivesTheEvent(t *testing.T) {
 		got.Cause != "3× timeout" || got.Actor != "policy" || got.Seq == 0 || !got.At.Equal(src.now) {
 		t.Errorf("payload %+v", got)
 	}
+	var top map[string]any // the fields a script reads are at the top, not nested
+	if err := json.Unmarshal(b, &top); err != nil || top["provider"] != "openai" || top["kind"] != "state" || top["name"] != "down" {
+		t.Errorf("top-level fields of the payload: %v (%v)", top, err)
+	}
 	if len(got.Events) != 2 || got.Events[0].Seq != got.Seq || got.Events[1].Kind != "active" || got.Events[1].To != "azure-openai" {
 		t.Errorf("payload events %+v: want the down event and the failover", got.Events)
 	}

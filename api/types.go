@@ -163,7 +163,7 @@ type Readiness struct {
 }
 
 func stateOf(s *monitor.Snapshot, now time.Time) State {
-	st := State{Active: orNull(s.Active), Routable: routable(s), Mode: string(s.Mode),
+	st := State{Active: orNull(s.Active), Routable: s.Routable(), Mode: string(s.Mode),
 		ActiveSince: s.ActiveSince, ActiveCause: s.ActiveCause, Next: orNull(s.Next),
 		Route: append([]string{}, s.Route...), Seq: s.Seq, EventSeq: newestSeq(s), At: s.At, Now: now,
 		Demo: s.Demo, Dropped: s.Dropped, Traffic: Traffic(s.Traffic), Providers: make([]Provider, len(s.Providers))}
@@ -213,9 +213,6 @@ func eventOf(e monitor.Event) Event {
 	return Event{Seq: e.Seq, At: e.At, Kind: string(e.Kind), Provider: e.Provider, From: e.From, To: e.To,
 		Cause: e.Cause, Actor: string(e.Actor), Replica: e.Replica}
 }
-
-// routable is what `check` calls having an active backend.
-func routable(s *monitor.Snapshot) bool { return s.Active != "" && s.Mode != monitor.ModePanic }
 
 // newestSeq is the sequence number of the newest event s keeps, 0 for none.
 func newestSeq(s *monitor.Snapshot) uint64 {

@@ -213,3 +213,8 @@ func (s *Snapshot) Provider(name string) (*ProviderSnapshot, bool) {
 	}
 	return nil, false
 }
+
+// Routable reports whether traffic has a backend the policy stands by: an
+// active one, not PANIC's least bad. `check`'s exit code and the API's
+// state say this.
+func (s *Snapshot) Routable() bool { return s.Active != "" && s.Mode != ModePanic }

@@ -104,7 +104,7 @@ func check(ctx context.Context, cfg *config.Config, client *http.Client) checkRe
 	for i, p := range cfg.Providers {
 		board.Set(p.Name, states[i], "one probe", now)
 	}
-	if snap := board.Snapshot(now); snap.Active != "" && snap.Mode != monitor.ModePanic {
+	if snap := board.Snapshot(now); snap.Routable() {
 		rep.Active = &snap.Active
 	}
 	return rep

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -212,15 +213,21 @@ func TestStoreOutage(t *testing.T) {
 	f.etcd.Stop()
 	t.Logf("etcd stopped in %s", time.Since(stopped))
 	// Until the leader has noticed (two failed checks) it may still decide
-	// alone; from then on nobody does.
+	// alone; from then on nobody does. The outage is dated from the first
+	// failed check, which may have begun up to a check (100ms) before the
+	// stop it ran into.
+	var why string
 	eventually(t, 3*time.Second, "every replica sees the store unreachable, and nobody leads", func() bool {
 		for _, nd := range f.live() {
-			if st := nd.mon.Snapshot().Fleet; st.StoreOK || st.Since.Before(stopped) || nd.rep.Leading() {
+			st := nd.mon.Snapshot().Fleet
+			if st.StoreOK || st.Since.Before(stopped.Add(-200*time.Millisecond)) || nd.rep.Leading() {
+				why = fmt.Sprintf("%s: store ok %v since %s (stopped %s), leading %v", nd.name, st.StoreOK,
+					st.Since.Format(time.StampMilli), stopped.Format(time.StampMilli), nd.rep.Leading())
 				return false
 			}
 		}
 		return true
-	})
+	}, &why)
 	status, body := post(t, srv.URL, `{"action": "pin", "provider": "charlie"}`)
 	if status != http.StatusServiceUnavailable || !strings.Contains(body, "fleet store (etcd) is unreachable since") {
 		t.Fatalf("a command with etcd down: %d %s; want 503 saying why", status, body)

@@ -173,8 +173,9 @@ func (f *fleetOf) live() []*node {
 	return out
 }
 
-// eventually polls cond every 10ms until it holds, failing after limit.
-func eventually(t testing.TB, limit time.Duration, what string, cond func() bool) time.Duration {
+// eventually polls cond every 10ms until it holds, failing after limit;
+// why, when given, is what cond last found wrong, for the failure message.
+func eventually(t testing.TB, limit time.Duration, what string, cond func() bool, why ...*string) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for time.Since(start) < limit {
@@ -182,6 +183,9 @@ func eventually(t testing.TB, limit time.Duration, what string, cond func() bool
 			return time.Since(start)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	if len(why) > 0 && *why[0] != "" {
+		t.Fatalf("%s: not within %s; last seen %s", what, limit, *why[0])
 	}
 	t.Fatalf("%s: not within %s", what, limit)
 	return 0
